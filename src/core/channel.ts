@@ -1,0 +1,79 @@
+import type { Router } from 'express';
+import type { Server as SocketServer } from 'socket.io';
+import type { Logger } from 'pino';
+import type { InboundEvent, MessageContent } from './message';
+import type { DomainEventBus } from './event-bus';
+
+/**
+ * The contract every channel implements (website widget, Messenger, Zalo OA, the test
+ * fake). The core only ever sees this interface; channels are handed to the gateway
+ * by the composition root (`app/`), and the core never imports one.
+ */
+export interface ChannelAdapter {
+  /** Stable id stored on inboxes and events: `widget`, `messenger`, `zalo`. */
+  readonly id: string;
+  readonly capabilities: ChannelCapabilities;
+  /** Attach webhook routes and socket namespaces. Called once at start. */
+  mount(host: ChannelHost): void | Promise<void>;
+  /** Deliver one outbound message; throw a GatewayError (coded, retryable or not) on failure. */
+  send(message: OutboundMessage): Promise<SendResult>;
+  /** Release timers and connections at shutdown. */
+  close?(): Promise<void>;
+}
+
+/** What a channel can render; the sender degrades on purpose (e.g. quick replies → numbered text). */
+export interface ChannelCapabilities {
+  /** Max quick-reply buttons per message, or false. */
+  quickReplies: number | false;
+  images: boolean;
+  files: boolean;
+  typingIndicator: boolean;
+  /** Max characters of one text message. */
+  maxTextLength: number;
+}
+
+/** Where a message goes, in the channel's own terms but with no channel-specific field names. */
+export interface ChannelAddress {
+  channel: string;
+  /** Widget inbox key, Facebook Page id, Zalo OA id. */
+  accountId: string;
+  /** Visitor id, PSID, Zalo user id. */
+  externalUserId: string;
+}
+
+export interface OutboundMessage {
+  messageId: number;
+  conversationId: number;
+  inboxId: number;
+  address: ChannelAddress;
+  content: MessageContent;
+  senderType: 'bot' | 'agent' | 'system';
+  /** The last inbound message's platform id, for channels that reply "to" a message (Zalo). */
+  replyToExternalId: string | null;
+  /** When the contact last wrote; channels use it for their messaging-window rules. */
+  lastInboundAt: Date | null;
+}
+
+export interface SendResult {
+  /** The platform's id of what was sent, matched later against echoes and receipts. */
+  externalId: string | null;
+  status: 'sent' | 'delivered';
+}
+
+export interface IngestResult {
+  /** False when the platform message id was seen before (a retry): nothing was stored. */
+  stored: boolean;
+  messageId: number | null;
+  conversationId: number | null;
+}
+
+/** What the gateway lends a channel when mounting it. */
+export interface ChannelHost {
+  /** Express router mounted at `/`; channels add `/webhooks/<id>` etc. */
+  router: Router;
+  io: SocketServer;
+  logger: Logger;
+  /** Hand a normalized event to the core pipeline. */
+  ingest(event: InboundEvent): Promise<IngestResult>;
+  events: DomainEventBus<unknown>;
+}

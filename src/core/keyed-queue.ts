@@ -1,0 +1,32 @@
+/**
+ * Runs tasks one at a time per key, in submission order, and concurrently across keys.
+ * Used so that one conversation's events are handled in arrival order while different
+ * conversations proceed in parallel. A failing task does not block the key.
+ */
+export class KeyedSerialQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+
+  /** Keys with work queued or running. */
+  get activeKeys(): number {
+    return this.tails.size;
+  }
+
+  /** Resolves when every task queued so far has finished. */
+  async drain(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+  }
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { GatewayError } from './errors';
+
+/**
+ * The one message model. Every channel converts its payloads into these types and
+ * back; nothing channel-specific passes this point except `raw`, which is `unknown`
+ * and only for audit (a channel may narrow it inside its own folder, nobody else).
+ */
+
+/** Longest text the core stores; channel limits (Messenger ~2000, Zalo 2000) are stricter and enforced at send. */
+export const MAX_TEXT_LENGTH = 5000;
+const MAX_URL_LENGTH = 2048;
+
+const text = z.string().min(1, 'must not be empty');
+const url = z.string().max(MAX_URL_LENGTH).url();
+
+export const quickReplySchema = z.object({
+  title: z.string().min(1).max(80),
+  payload: z.string().min(1).max(1000),
+});
+export type QuickReply = z.infer<typeof quickReplySchema>;
+
+export const messageContentSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text, quickReplies: z.array(quickReplySchema).max(13).optional() }),
+  z.object({ type: z.literal('image'), url, caption: z.string().max(MAX_TEXT_LENGTH).optional() }),
+  z.object({
+    type: z.literal('file'),
+    url,
+    name: z.string().max(255).optional(),
+    size: z.number().int().nonnegative().optional(),
+    mimeType: z.string().max(255).optional(),
+  }),
+  z.object({ type: z.literal('audio'), url }),
+  z.object({ type: z.literal('video'), url }),
+  z.object({ type: z.literal('sticker'), url: url.optional(), stickerId: z.string().max(255).optional() }),
+  z.object({
+    type: z.literal('location'),
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+    label: z.string().max(500).optional(),
+  }),
+  /** A tap on a quick reply: `text` is what the contact saw, `payload` what we attached. */
+  z.object({ type: z.literal('quick_reply'), text, payload: z.string().min(1).max(1000) }),
+  /** A button press that is not a quick reply (Messenger postback, Get Started). */
+  z.object({ type: z.literal('postback'), title: z.string().max(1000).optional(), payload: z.string().min(1).max(1000) }),
+]);
+
+export type MessageContent = z.infer<typeof messageContentSchema>;
+export type ContentType = MessageContent['type'];
+export const CONTENT_TYPES: readonly ContentType[] = [
+  'text', 'image', 'file', 'audio', 'video', 'sticker', 'location', 'quick_reply', 'postback',
+];
+
+/** The plain text of a content, for search, logs of the bot and previews. */
+export function contentText(content: MessageContent): string {
+  switch (content.type) {
+    case 'text':
+    case 'quick_reply':
+      return content.text;
+    case 'postback':
+      return content.title ?? content.payload;
+    case 'image':
+      return content.caption ?? '';
+    case 'file':
+      return content.name ?? '';
+    case 'location':
+      return content.label ?? `${content.lat},${content.lng}`;
+    default:
+      return '';
+  }
+}
+
+export const contactProfileSchema = z.object({
+  name: z.string().max(255).optional(),
+  avatarUrl: url.optional(),
+  phone: z.string().max(32).optional(),
+  email: z.string().max(255).email().optional(),
+});
+export type ContactProfile = z.infer<typeof contactProfileSchema>;
+
+/** An id as it comes from a platform: always a string (Messenger/Zalo ids overflow doubles). */
+const externalId = z.string().min(1).max(255);
+
+export const inboundMessageSchema = z.object({
+  kind: z.literal('message'),
+  /** Channel id, e.g. `widget`, `messenger`, `zalo`. */
+  channel: z.string().min(1).max(32),
+  /** The business account on that channel: widget inbox key, Facebook Page id, Zalo OA id. */
+  accountId: externalId,
+  /** The contact on that account: visitor id, PSID, Zalo user id. */
+  externalUserId: externalId,
+  /** The platform's id of this message; the dedupe key within the inbox. */
+  externalId,
+  sentAt: z.date(),
+  content: messageContentSchema,
+  profile: contactProfileSchema.optional(),
+  raw: z.unknown().optional(),
+});
+
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+
+/** Every normalized event a channel hands to the core. Channels add kinds here, never elsewhere. */
+export type InboundEvent = InboundMessage;
+
+/**
+ * Validate a normalized inbound event at the core's edge. Throws a coded GatewayError
+ * (unsupported type, too large, invalid) and never partially accepts.
+ */
+export function parseInboundEvent(input: unknown): InboundEvent {
+  const content = (input as { content?: { type?: unknown; text?: unknown } } | null)?.content;
+  if (content && typeof content === 'object') {
+    if (typeof content.type === 'string' && !CONTENT_TYPES.includes(content.type as ContentType)) {
+      throw new GatewayError('GW_ERR_CONTENT_UNSUPPORTED', `unsupported content type "${content.type}"`);
+    }
+    if (typeof content.text === 'string' && content.text.length > MAX_TEXT_LENGTH) {
+      throw new GatewayError(
+        'GW_ERR_CONTENT_TOO_LARGE',
+        `text is ${content.text.length} characters; the limit is ${MAX_TEXT_LENGTH}`,
+      );
+    }
+  }
+  const result = inboundMessageSchema.safeParse(input);
+  if (!result.success) {
+    throw new GatewayError('GW_ERR_VALIDATION', `invalid inbound event: ${formatIssues(result.error)}`, {
+      issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return result.data;
+}
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { Bot, BotDecision, BotState } from '../core/bot';
+import type { ChannelCapabilities } from '../core/channel';
+import type { DomainEventOf } from '../core/domain-events';
+import { contentText, type MessageContent } from '../core/message';
+import type { ConversationActions, LockedConversation } from '../pipeline/conversation-actions';
+import type { OutboundMessages } from '../pipeline/outbound';
+import { toJson } from '../store/json';
+import { updateConversation } from '../store/repos/conversations';
+import { scopeOf } from '../pipeline/event-scope';
+
+export interface BotRunnerDeps {
+  bot: Bot;
+  actions: ConversationActions;
+  outbound: OutboundMessages;
+  logger: Logger;
+  capabilitiesOf(channel: string): ChannelCapabilities;
+}
+
+const BOT = { type: 'bot' as const, id: null };
+
+/**
+ * After-commit listener on `message.received`: while a conversation is with the bot,
+ * ask the bot for a decision and carry it out (reply, hand off, resolve). The decision
+ * is applied under the conversation's lock and only if the conversation is still the
+ * bot's, so the bot never speaks after an agent took over. Every decision is logged
+ * in `bot_decisions` for admins to grow the FAQ.
+ */
+export function createBotRunner(deps: BotRunnerDeps) {
+  return async (event: DomainEventOf<'message.received'>): Promise<void> => {
+    const state = await deps.actions.withConversation(event.conversationId, async (l) =>
+      l.conv.status === 'bot' ? (l.conv.bot_state as unknown as BotState) : null,
+    );
+    if (state === null) return;
+    const content = event.message.content;
+    const decision = await deps.bot.decide({
+      conversationId: event.conversationId,
+      inboxId: event.inboxId,
+      channel: event.channel,
+      content,
+      text: contentText(content),
+      capabilities: deps.capabilitiesOf(event.channel),
+      state,
+      lang: 'vi',
+    });
+    await deps.actions.withConversation(event.conversationId, async (l) => {
+      if (l.conv.status !== 'bot') return; // an agent took it meanwhile: stay quiet
+      await logDecision(l, contentText(content), decision);
+      await apply(deps, l, decision);
+    });
+  };
+}
+
+async function apply(deps: BotRunnerDeps, l: LockedConversation, decision: BotDecision): Promise<void> {
+  const send = async (contents: MessageContent[]) => {
+    for (const c of contents) await deps.outbound.postLocked(l, { content: c, sender: BOT });
+  };
+  l.conv = await updateConversation(l.uow.db, l.conv.id, { bot_state: toJson(decision.state) });
+  switch (decision.type) {
+    case 'answer':
+      await l.uow.emit({ ...scopeOf(l.conv, l.inbox, BOT, l.now), type: 'bot.answered', faqId: decision.faqId, confidence: decision.confidence });
+      await send(decision.content);
+      return;
+    case 'handoff':
+      await send(decision.content);
+      await deps.actions.handoffLocked(l, decision.reason, BOT);
+      return;
+    case 'resolve':
+      await send(decision.content);
+      await deps.actions.resolveLocked(l, BOT, 'bot_answer_confirmed');
+      return;
+    case 'none':
+      return;
+  }
+}
+
+async function logDecision(l: LockedConversation, question: string, decision: BotDecision): Promise<void> {
+  await l.uow.db
+    .insertInto('bot_decisions')
+    .values({
+      conversation_id: l.conv.id,
+      inbox_id: l.inbox.id,
+      question,
+      action: decision.type,
+      faq_id: decision.type === 'answer' ? decision.faqId : null,
+      confidence: decision.type === 'answer' ? decision.confidence : null,
+      reason: decision.type === 'handoff' ? decision.reason : null,
+      at: l.now,
+    })
+    .execute();
+}

@@ -1,0 +1,31 @@
+import type { DomainEvent } from '../core/domain-events';
+import type { Db } from '../store/unit-of-work';
+import { toJson } from '../store/json';
+
+const SCOPE_KEYS = new Set(['type', 'conversationId', 'inboxId', 'channel', 'contactId', 'teamId', 'agentId', 'at', 'actor']);
+
+/**
+ * Transactional listener: appends every domain event to `conversation_events`, the
+ * append-only log that all metrics are computed from (docs/metrics.md). Runs inside
+ * the transaction of the change, so the log never disagrees with the data.
+ */
+export async function writeEventLog(event: DomainEvent, db: Db): Promise<void> {
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) if (!SCOPE_KEYS.has(key)) data[key] = value;
+  await db
+    .insertInto('conversation_events')
+    .values({
+      type: event.type,
+      conversation_id: event.conversationId,
+      inbox_id: event.inboxId,
+      channel: event.channel,
+      contact_id: event.contactId,
+      team_id: event.teamId,
+      agent_id: event.agentId,
+      actor_type: event.actor.type,
+      actor_id: event.actor.id,
+      data: toJson(data),
+      at: event.at,
+    })
+    .execute();
+}

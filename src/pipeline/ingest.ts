@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock';
+import type { IngestResult } from '../core/channel';
+import type { DomainEventBus } from '../core/event-bus';
+import { GatewayError } from '../core/errors';
+import { KeyedSerialQueue } from '../core/keyed-queue';
+import { parseInboundEvent, type InboundMessage } from '../core/message';
+import { initialStatus, nextStatus } from '../core/conversation-state';
+import { inTransaction, type Db, type UnitOfWork } from '../store/unit-of-work';
+import { findInboxByAccount } from '../store/repos/inboxes';
+import { findOrCreateContact } from '../store/repos/contacts';
+import { latestConversation, updateConversation } from '../store/repos/conversations';
+import { insertMessage, messageExists, summarize } from '../store/repos/messages';
+import type { ConversationRow, InboxRow } from '../store/schema';
+import { scopeOf } from './event-scope';
+
+export interface IngestDeps {
+  db: Db;
+  bus: DomainEventBus<Db>;
+  clock: Clock;
+  logger: Logger;
+  /** A contact message this long after resolution opens a new conversation instead of reopening. */
+  reopenWindowMs: number;
+}
+
+/** Thrown inside the transaction to undo it when the message turns out to be a retry. */
+class DuplicateMessage extends Error {}
+
+/**
+ * The inbound pipeline: validate → dedupe → contact → conversation (found, reopened or
+ * created) → message stored → domain events. One conversation's events run in arrival
+ * order (keyed queue in-process, advisory lock across nodes); different conversations
+ * run concurrently. A retry of a stored platform message stores and emits nothing.
+ */
+export class IngestPipeline {
+  private readonly queue = new KeyedSerialQueue();
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** Throws a coded GatewayError for bad input; nothing is stored then. */
+  ingest(input: unknown): Promise<IngestResult> {
+    const event = parseInboundEvent(input);
+    const key = `${event.channel}:${event.accountId}:${event.externalUserId}`;
+    return this.queue.run(key, () => this.process(event, key));
+  }
+
+  /** Resolves when everything accepted so far is processed (used at shutdown). */
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  private async process(event: InboundMessage, key: string): Promise<IngestResult> {
+    const { db, bus } = this.deps;
+    try {
+      return await inTransaction(db, bus, async (uow) => {
+        await uow.lockKey(key);
+        const inbox = await findInboxByAccount(uow.db, event.channel, event.accountId);
+        if (!inbox) {
+          throw new GatewayError('GW_ERR_UNKNOWN_INBOX', `no ${event.channel} inbox for account ${event.accountId}`);
+        }
+        if (await messageExists(uow.db, inbox.id, event.externalId)) throw new DuplicateMessage();
+        return this.store(uow, inbox, event);
+      });
+    } catch (err) {
+      if (err instanceof DuplicateMessage) return { stored: false, messageId: null, conversationId: null };
+      throw err;
+    }
+  }
+
+  private async store(uow: UnitOfWork, inbox: InboxRow, event: InboundMessage): Promise<IngestResult> {
+    const now = this.deps.clock.now();
+    const identity = { channel: event.channel, accountId: event.accountId, externalId: event.externalUserId };
+    const { contact } = await findOrCreateContact(uow.db, identity, event.profile, now);
+    let conv = await this.conversationFor(uow, inbox, contact.id, now);
+    const row = await insertMessage(uow.db, {
+      conversationId: conv.id,
+      inboxId: inbox.id,
+      direction: 'in',
+      senderType: 'contact',
+      senderId: contact.id,
+      content: event.content,
+      status: 'received',
+      externalId: event.externalId,
+      sentAt: event.sentAt,
+    });
+    if (!row) throw new DuplicateMessage(); // lost a race with a concurrent retry
+    conv = await updateConversation(uow.db, conv.id, {
+      last_message_at: now,
+      last_inbound_at: now,
+      last_inbound_external_id: event.externalId,
+      updated_at: now,
+    });
+    if (conv.status === 'snoozed') conv = await this.wake(uow, inbox, conv, now);
+    await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row) });
+    return { stored: true, messageId: row.id, conversationId: conv.id };
+  }
+
+  /** The open conversation, the resolved one reopened (inside the window), or a new one. */
+  private async conversationFor(uow: UnitOfWork, inbox: InboxRow, contactId: number, now: Date): Promise<ConversationRow> {
+    const latest = await latestConversation(uow.db, contactId, inbox.id);
+    const actor = { type: 'contact' as const, id: contactId };
+    if (latest && latest.status !== 'resolved') return latest;
+    if (latest?.resolved_at && now.getTime() - latest.resolved_at.getTime() <= this.deps.reopenWindowMs) {
+      const to = nextStatus('resolved', 'reopen', { assigneeId: latest.assignee_id, botEnabled: inbox.bot_enabled });
+      const conv = await updateConversation(uow.db, latest.id, {
+        status: to,
+        reopened_at: now,
+        reopen_count: latest.reopen_count + 1,
+        resolved_at: null,
+        bot_state: '{}',
+        updated_at: now,
+      });
+      await uow.emit({ ...scopeOf(conv, inbox, actor, now), type: 'conversation.reopened', to, reopenCount: conv.reopen_count });
+      return conv;
+    }
+    const status = initialStatus(inbox.bot_enabled);
+    const conv = await uow.db
+      .insertInto('conversations')
+      .values({
+        inbox_id: inbox.id,
+        contact_id: contactId,
+        status,
+        team_id: inbox.team_id,
+        created_at: now,
+        updated_at: now,
+        bot_state: '{}',
+        handed_off_at: status === 'pending' ? now : null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await uow.emit({ ...scopeOf(conv, inbox, actor, now), type: 'conversation.created', status });
+    return conv;
+  }
+
+  private async wake(uow: UnitOfWork, inbox: InboxRow, conv: ConversationRow, now: Date): Promise<ConversationRow> {
+    const to = nextStatus(conv.status as 'snoozed', 'unsnooze', { assigneeId: conv.assignee_id, botEnabled: inbox.bot_enabled });
+    const woken = await updateConversation(uow.db, conv.id, { status: to, snoozed_until: null, updated_at: now });
+    await uow.emit({
+      ...scopeOf(woken, inbox, { type: 'contact', id: conv.contact_id }, now),
+      type: 'conversation.status_changed',
+      from: 'snoozed',
+      to,
+      reason: 'contact_replied',
+    });
+    return woken;
+  }
+}

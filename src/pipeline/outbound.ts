@@ -1,0 +1,67 @@
+import type { Actor } from '../core/conversation-state';
+import { GatewayError } from '../core/errors';
+import { messageContentSchema, formatIssues, type MessageContent } from '../core/message';
+import { insertMessage, summarize } from '../store/repos/messages';
+import { updateConversation } from '../store/repos/conversations';
+import type { MessageRow } from '../store/schema';
+import type { ConversationActions, LockedConversation } from './conversation-actions';
+import { scopeOf } from './event-scope';
+
+export interface OutboundInput {
+  content: MessageContent;
+  sender: Actor & { type: 'bot' | 'agent' | 'system' };
+  /** A private note: stored and shown to agents, never sent to the contact. */
+  private?: boolean;
+}
+
+/**
+ * Stores a bot/agent/system message and queues it in the outbox in the same
+ * transaction, so a reply is either recorded and going to be sent, or not at all.
+ * An agent replying to a conversation the bot holds takes it over (the bot goes quiet).
+ */
+export class OutboundMessages {
+  constructor(private readonly actions: ConversationActions) {}
+
+  post(conversationId: number, input: OutboundInput): Promise<MessageRow> {
+    const parsed = messageContentSchema.safeParse(input.content);
+    if (!parsed.success) throw new GatewayError('GW_ERR_VALIDATION', `invalid message: ${formatIssues(parsed.error)}`);
+    return this.actions.withConversation(conversationId, (l) => this.postLocked(l, { ...input, content: parsed.data }));
+  }
+
+  async postLocked(l: LockedConversation, input: OutboundInput): Promise<MessageRow> {
+    const { uow, now } = l;
+    const isPrivate = input.private === true;
+    if (!isPrivate && input.sender.type === 'agent' && l.conv.status === 'bot') {
+      await this.actions.assignLocked(l, { agentId: input.sender.id ?? null }, input.sender);
+    }
+    if (l.conv.status === 'resolved' && !isPrivate && input.sender.type === 'agent') {
+      throw new GatewayError('GW_ERR_INVALID_TRANSITION', 'reopen the conversation before replying');
+    }
+    const row = await insertMessage(uow.db, {
+      conversationId: l.conv.id,
+      inboxId: l.inbox.id,
+      direction: 'out',
+      senderType: input.sender.type,
+      senderId: input.sender.id ?? null,
+      content: input.content,
+      private: isPrivate,
+      status: isPrivate ? 'stored' : 'pending',
+      externalId: null,
+      sentAt: now,
+    });
+    if (!row) throw new Error('outbound message not stored');
+    if (!isPrivate) {
+      await uow.db
+        .insertInto('outbox')
+        .values({ message_id: row.id, conversation_id: l.conv.id, inbox_id: l.inbox.id, status: 'pending', next_attempt_at: now, updated_at: now })
+        .execute();
+      l.conv = await updateConversation(uow.db, l.conv.id, {
+        last_message_at: now,
+        first_reply_at: l.conv.first_reply_at ?? now,
+        updated_at: now,
+      });
+    }
+    await uow.emit({ ...scopeOf(l.conv, l.inbox, input.sender, now), type: 'message.sent', message: summarize(row) });
+    return row;
+  }
+}

@@ -1,0 +1,160 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express, Router } from 'express';
+import { Server as SocketServer } from 'socket.io';
+import type { Logger } from 'pino';
+import type { Bot } from '../core/bot';
+import type { ChannelAdapter, ChannelCapabilities } from '../core/channel';
+import { systemClock, type Clock } from '../core/clock';
+import { DomainEventBus } from '../core/event-bus';
+import { isGatewayError } from '../core/errors';
+import type { GatewayConfig } from '../config/config';
+import { openStore, type Store } from '../store/database';
+import { migrateToLatest, pendingMigrations } from '../store/migrate';
+import { upsertAgent } from '../store/repos/agents';
+import type { Db } from '../store/unit-of-work';
+import { IngestPipeline } from '../pipeline/ingest';
+import { ConversationActions } from '../pipeline/conversation-actions';
+import { OutboundMessages } from '../pipeline/outbound';
+import { OutboxDispatcher } from '../pipeline/outbox-dispatcher';
+import { writeEventLog } from '../listeners/event-log-writer';
+import { createBotRunner } from '../listeners/bot-runner';
+import { createHttpApp } from './http-app';
+import { createLogger } from './logger';
+import { GatewayMetrics } from './metrics';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** Injected by the composition root; the core never imports a channel. */
+  channels: readonly ChannelAdapter[];
+  bot?: Bot;
+  clock?: Clock;
+  logger?: Logger;
+  /** An already-open store (tests); otherwise opened from the config. */
+  store?: Store;
+  /** Extra routers mounted after the channels (pages, API). */
+  mount?: (gateway: Gateway) => void | Promise<void>;
+}
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly db: Db;
+  readonly bus: DomainEventBus<Db>;
+  readonly clock: Clock;
+  readonly pipeline: IngestPipeline;
+  readonly actions: ConversationActions;
+  readonly outbound: OutboundMessages;
+  readonly dispatcher: OutboxDispatcher;
+  readonly metrics: GatewayMetrics;
+  readonly app: Express;
+  readonly routes: Router;
+  readonly io: SocketServer;
+  readonly httpServer: http.Server;
+  readonly channels: ReadonlyMap<string, ChannelAdapter>;
+  /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
+  listen(): Promise<string>;
+  /** Stop accepting, drain work in flight, checkpoint and close. Idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_CAPABILITIES: ChannelCapabilities = { quickReplies: false, images: false, files: false, typingIndicator: false, maxTextLength: 2000 };
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    await migrateToLatest(store.db as never);
+    if (config.admin) await upsertAgent(store.db, { ...config.admin, name: 'Admin', role: 'admin' });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const db = store.db;
+  const metrics = new GatewayMetrics();
+  const bus = new DomainEventBus<Db>((err, event) => {
+    metrics.errors.inc({ code: isGatewayError(err) ? err.code : 'GW_ERR_LISTENER' });
+    logger.error({ err, conversationId: event.conversationId, channel: event.channel, eventType: event.type }, 'event listener failed');
+  });
+  bus.onTransaction(writeEventLog);
+  bus.onCommit(metrics.onEvent);
+
+  const channels = new Map(options.channels.map((c) => [c.id, c]));
+  const pipeline = new IngestPipeline({ db, bus, clock, logger, reopenWindowMs: config.reopenWindowMs });
+  const actions = new ConversationActions({ db, bus, clock });
+  const outbound = new OutboundMessages(actions);
+  const dispatcher = new OutboxDispatcher({ db, bus, clock, logger, channels });
+  bus.onCommit(() => dispatcher.kick(), ['message.sent']);
+  if (options.bot) {
+    const runner = createBotRunner({
+      bot: options.bot,
+      actions,
+      outbound,
+      logger,
+      capabilitiesOf: (id) => channels.get(id)?.capabilities ?? DEFAULT_CAPABILITIES,
+    });
+    bus.onCommit((e) => (e.type === 'message.received' ? runner(e) : undefined), ['message.received']);
+  }
+
+  const { app, routes } = createHttpApp({
+    logger,
+    metrics,
+    readiness: async () => {
+      await store.ping();
+      const pending = await pendingMigrations(db as never);
+      if (pending.length > 0) throw new Error(`migrations pending: ${pending.join(', ')}`);
+    },
+  });
+  const httpServer = http.createServer(app);
+  const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
+
+  let closing: Promise<void> | null = null;
+  const gateway: Gateway = {
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          const { port } = httpServer.address() as AddressInfo;
+          resolve(`http://${config.host}:${port}`);
+        });
+      }),
+    close: () => (closing ??= shutdown()),
+  };
+
+  const ingestWithMetrics = async (event: unknown) => {
+    const end = metrics.pipelineSeconds.startTimer({ channel: String((event as { channel?: unknown })?.channel ?? 'unknown') });
+    const result = await pipeline.ingest(event);
+    end();
+    if (!result.stored) metrics.duplicates.inc({ channel: String((event as { channel?: unknown }).channel) });
+    return result;
+  };
+  for (const channel of channels.values()) {
+    await channel.mount({ router: routes, io, logger: logger.child({ channel: channel.id }), ingest: ingestWithMetrics, events: bus as DomainEventBus<unknown> });
+  }
+  await options.mount?.(gateway);
+  dispatcher.start();
+
+  async function shutdown(): Promise<void> {
+    const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);
+    timeout.unref();
+    try {
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve()); // also closes the HTTP server: stop accepting
+        httpServer.closeAllConnections?.();
+      });
+      await pipeline.drain();
+      await dispatcher.stop();
+      for (const channel of channels.values()) await channel.close?.();
+      await store.close();
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  return gateway;
+}

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database } from './schema';
+import { PGlitePool } from './pglite-pool';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+
+export type StoreKind = 'pglite' | 'postgres';
+
+/** An open database: the query builder plus how to check and close it. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: StoreKind;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  /** Checkpoint (embedded) and close; idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Unset: embedded PGlite under dataDir. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Pool size on PostgreSQL. */
+  poolSize?: number;
+}
+
+// int8 (ids of big tables, count(*)) and numeric as JS numbers on both drivers, so
+// results look the same whichever database runs. Values stay far below 2^53.
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openEmbedded(options.dataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Store> {
+  const pool = new Pool({
+    connectionString: url,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID ? Number : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
+    },
+  });
+  // An idle client losing its server connection must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => void (await sql`select 1`.execute(db)),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+async function openEmbedded(dataDir: string): Promise<Store> {
+  const lock: DataDirLock = lockDataDir(dataDir);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(path.join(dataDir, 'pglite'), {
+      parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
+    });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(pg) as never }) });
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => void (await sql`select 1`.execute(db)),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try {
+        await db.destroy();
+        await pg.exec('CHECKPOINT');
+        await pg.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}

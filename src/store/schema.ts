@@ -1,0 +1,183 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely table types; must match migrations/. Timestamps are timestamptz, JSON is jsonb. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface InboxesTable {
+  id: Generated<number>;
+  channel: string;
+  /** The account on the channel: widget key, Page id, OA id. */
+  account_id: string;
+  name: string;
+  bot_enabled: Generated<boolean>;
+  team_id: number | null;
+  settings: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface ContactsTable {
+  id: Generated<number>;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  avatar_url: string | null;
+  attributes: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ContactIdentitiesTable {
+  id: Generated<number>;
+  contact_id: number;
+  channel: string;
+  account_id: string;
+  external_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  inbox_id: number;
+  contact_id: number;
+  status: string;
+  assignee_id: number | null;
+  team_id: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  last_message_at: Timestamp | null;
+  /** The contact's last message: drives channel messaging windows. */
+  last_inbound_at: Timestamp | null;
+  last_inbound_external_id: string | null;
+  first_reply_at: Timestamp | null;
+  handed_off_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  reopened_at: Timestamp | null;
+  reopen_count: Generated<number>;
+  snoozed_until: Timestamp | null;
+  /** What the bot remembers about this conversation (e.g. awaiting "did it help?"). */
+  bot_state: Json<Record<string, unknown>>;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  inbox_id: number;
+  direction: 'in' | 'out';
+  sender_type: 'contact' | 'bot' | 'agent' | 'system';
+  sender_id: number | null;
+  content_type: string;
+  content: Json<Record<string, unknown>>;
+  /** Plain text of the content, for search and previews. */
+  text: string;
+  private: Generated<boolean>;
+  status: string;
+  error: string | null;
+  external_id: string | null;
+  sent_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface ConversationEventsTable {
+  id: Generated<number>;
+  type: string;
+  conversation_id: number;
+  inbox_id: number;
+  channel: string;
+  contact_id: number;
+  team_id: number | null;
+  agent_id: number | null;
+  actor_type: string;
+  actor_id: number | null;
+  data: Json<Record<string, unknown>>;
+  at: Timestamp;
+}
+
+export interface AgentsTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: 'admin' | 'supervisor' | 'agent';
+  password_hash: string;
+  max_conversations: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  team_id: number;
+  agent_id: number;
+}
+
+export interface InboxMembersTable {
+  inbox_id: number;
+  agent_id: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  message_id: number;
+  conversation_id: number;
+  inbox_id: number;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface FaqEntriesTable {
+  id: string;
+  /** null = shared by every inbox. */
+  inbox_id: number | null;
+  question: string;
+  variants: Json<string[]>;
+  answer: string;
+  lang: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface BotDecisionsTable {
+  id: Generated<number>;
+  conversation_id: number;
+  inbox_id: number;
+  question: string;
+  action: string;
+  faq_id: string | null;
+  confidence: number | null;
+  reason: string | null;
+  at: Timestamp;
+}
+
+export interface Database {
+  bot_decisions: BotDecisionsTable;
+  inboxes: InboxesTable;
+  contacts: ContactsTable;
+  contact_identities: ContactIdentitiesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  conversation_events: ConversationEventsTable;
+  agents: AgentsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  inbox_members: InboxMembersTable;
+  outbox: OutboxTable;
+  faq_entries: FaqEntriesTable;
+}
+
+export type InboxRow = Selectable<InboxesTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;
+export type FaqEntryRow = Selectable<FaqEntriesTable>;

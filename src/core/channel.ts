@@ -3,6 +3,8 @@ import type { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
 import type { InboundEvent, MessageContent } from './message';
 import type { DomainEventBus } from './event-bus';
+import type { ChannelDirectory } from '../pipeline/channel-directory';
+import type { UploadStore } from '../uploads/upload-store';
 
 /**
  * The contract every channel implements (website widget, Messenger, Zalo OA, the test
@@ -17,6 +19,10 @@ export interface ChannelAdapter {
   mount(host: ChannelHost): void | Promise<void>;
   /** Deliver one outbound message; throw a GatewayError (coded, retryable or not) on failure. */
   send(message: OutboundMessage): Promise<SendResult>;
+  /** Show or hide "agent is typing" to the contact, where the channel can. */
+  typing?(address: ChannelAddress, conversationId: number, typing: boolean, senderName: string | null): Promise<void>;
+  /** Tell the contact the agents have read up to this message. */
+  markRead?(address: ChannelAddress, conversationId: number, lastReadId: number): Promise<void>;
   /** Release timers and connections at shutdown. */
   close?(): Promise<void>;
 }
@@ -48,6 +54,8 @@ export interface OutboundMessage {
   address: ChannelAddress;
   content: MessageContent;
   senderType: 'bot' | 'agent' | 'system';
+  /** The agent's display name for agent messages. */
+  senderName: string | null;
   /** The last inbound message's platform id, for channels that reply "to" a message (Zalo). */
   replyToExternalId: string | null;
   /** When the contact last wrote; channels use it for their messaging-window rules. */
@@ -76,4 +84,19 @@ export interface ChannelHost {
   /** Hand a normalized event to the core pipeline. */
   ingest(event: InboundEvent): Promise<IngestResult>;
   events: DomainEventBus<unknown>;
+  /** Read access to inboxes and contacts' history. */
+  directory: ChannelDirectory;
+  /** Attachments: store uploads, sign links. */
+  uploads: UploadStore;
+  /** A stable secret shared by every node, one per name (e.g. for visitor tokens). */
+  secret(name: string): Promise<Buffer>;
+  /** Ephemeral contact activity (typing, read) for the agents' realtime view; not stored. */
+  activity(event: ContactActivity): void;
+  /** The gateway's public base URL (no trailing slash). */
+  publicUrl: string;
 }
+
+/** Things a contact does that agents see live but that are not stored as messages. */
+export type ContactActivity =
+  | { type: 'typing'; conversationId: number; typing: boolean }
+  | { type: 'read'; conversationId: number; lastReadId: number };

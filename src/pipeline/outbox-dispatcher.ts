@@ -155,7 +155,8 @@ export class OutboxDispatcher {
         j.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'),
       )
       .select(['m.id', 'm.content', 'm.sender_type', 'c.id as conversation_id', 'c.inbox_id', 'c.last_inbound_at', 'c.last_inbound_external_id'])
-      .select(['i.channel', 'i.account_id', 'ci.external_id as external_user_id'])
+      .leftJoin('agents as a', (j) => j.onRef('a.id', '=', 'm.sender_id').on('m.sender_type', '=', 'agent'))
+      .select(['i.channel', 'i.account_id', 'ci.external_id as external_user_id', 'a.name as agent_name'])
       .where('m.id', '=', job.message_id)
       .executeTakeFirst();
     if (!row) return null;
@@ -166,6 +167,7 @@ export class OutboxDispatcher {
       address: { channel: row.channel, accountId: row.account_id, externalUserId: row.external_user_id },
       content: row.content as unknown as MessageContent,
       senderType: row.sender_type === 'contact' ? 'system' : row.sender_type,
+      senderName: row.agent_name ?? null,
       replyToExternalId: row.last_inbound_external_id,
       lastInboundAt: row.last_inbound_at,
     };

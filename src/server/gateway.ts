@@ -19,7 +19,14 @@ import { OutboundMessages } from '../pipeline/outbound';
 import { OutboxDispatcher } from '../pipeline/outbox-dispatcher';
 import { writeEventLog } from '../listeners/event-log-writer';
 import { createBotRunner } from '../listeners/bot-runner';
+import { ChannelDirectory } from '../pipeline/channel-directory';
+import { sharedSecret } from '../store/repos/settings';
+import { UploadStore } from '../uploads/upload-store';
+import { mountUploadRoutes } from './upload-routes';
+import { PresenceRegistry } from './presence';
 import { createHttpApp } from './http-app';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
 import { createLogger } from './logger';
 import { GatewayMetrics } from './metrics';
 
@@ -53,6 +60,11 @@ export interface Gateway {
   readonly io: SocketServer;
   readonly httpServer: http.Server;
   readonly channels: ReadonlyMap<string, ChannelAdapter>;
+  readonly presence: PresenceRegistry;
+  readonly directory: ChannelDirectory;
+  readonly uploads: UploadStore;
+  /** Emits 'activity' with a ContactActivity (typing, read) from any channel. */
+  readonly activity: EventEmitter;
   /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
   /** Stop accepting, drain work in flight, checkpoint and close. Idempotent. */
@@ -108,12 +120,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (pending.length > 0) throw new Error(`migrations pending: ${pending.join(', ')}`);
     },
   });
+  const presence = new PresenceRegistry();
+  const activity = new EventEmitter();
+  const directory = new ChannelDirectory(db, presence);
+  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), await sharedSecret(db, 'uploads'), 10 * 1024 * 1024);
+  mountUploadRoutes(routes, uploads);
   const httpServer = http.createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
 
   let closing: Promise<void> | null = null;
   const gateway: Gateway = {
-    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels,
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -134,7 +151,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return result;
   };
   for (const channel of channels.values()) {
-    await channel.mount({ router: routes, io, logger: logger.child({ channel: channel.id }), ingest: ingestWithMetrics, events: bus as DomainEventBus<unknown> });
+    await channel.mount({ router: routes, io, logger: logger.child({ channel: channel.id }), ingest: ingestWithMetrics,
+      events: bus as DomainEventBus<unknown>,
+      directory,
+      uploads,
+      secret: (name) => sharedSecret(db, name),
+      activity: (e) => void activity.emit('activity', e),
+      publicUrl: config.publicUrl,
+    });
   }
   await options.mount?.(gateway);
   dispatcher.start();

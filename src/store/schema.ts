@@ -157,7 +157,13 @@ export interface BotDecisionsTable {
   at: Timestamp;
 }
 
+export interface GatewaySettingsTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
+  gateway_settings: GatewaySettingsTable;
   bot_decisions: BotDecisionsTable;
   inboxes: InboxesTable;
   contacts: ContactsTable;

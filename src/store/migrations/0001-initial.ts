@@ -131,6 +131,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX outbox_due_idx ON outbox (status, next_attempt_at);
+    CREATE TABLE gateway_settings (
+      key text PRIMARY KEY,
+      value text NOT NULL
+    );
     CREATE TABLE bot_decisions (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       conversation_id integer NOT NULL REFERENCES conversations(id),
@@ -158,7 +162,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
-    DROP TABLE faq_entries; DROP TABLE bot_decisions; DROP TABLE outbox; DROP TABLE conversation_events; DROP TABLE messages;
+    DROP TABLE faq_entries; DROP TABLE bot_decisions; DROP TABLE gateway_settings; DROP TABLE outbox; DROP TABLE conversation_events; DROP TABLE messages;
     DROP TABLE conversations; DROP TABLE contact_identities; DROP TABLE contacts; DROP TABLE inbox_members;
     DROP TABLE team_members; DROP TABLE agents; DROP TABLE inboxes; DROP TABLE teams;
   `);

@@ -1,0 +1,82 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { GatewayError } from '../core/errors';
+import { sniffContentType } from './content-sniffer';
+
+export interface StoredUpload {
+  id: string;
+  mime: string;
+  name: string;
+  size: number;
+  inline: boolean;
+  /** Who may reference it in a message: e.g. `widget:demo:visitor-id` or `agent:3`. */
+  owner: string;
+  createdAt: string;
+}
+
+/** Internal reference stored in message content; turned into a signed link when shown. */
+export const UPLOAD_SCHEME = 'upload://';
+
+/**
+ * Attachments on disk under `<dir>/<id>` with a JSON side file. Files are served only
+ * through links signed with a shared secret and an expiry, handed to the conversation's
+ * visitor and to agents — an id alone gives nothing.
+ */
+export class UploadStore {
+  constructor(
+    private readonly dir: string,
+    private readonly secret: Buffer,
+    readonly maxBytes: number,
+  ) {}
+
+  async save(data: Buffer, name: string, owner: string): Promise<StoredUpload> {
+    if (data.length === 0) throw new GatewayError('GW_ERR_VALIDATION', 'empty upload');
+    if (data.length > this.maxBytes) throw new GatewayError('GW_ERR_CONTENT_TOO_LARGE', `upload exceeds ${this.maxBytes} bytes`);
+    const type = sniffContentType(data);
+    if (!type) throw new GatewayError('GW_ERR_CONTENT_UNSUPPORTED', 'file type not allowed (images, PDF and Office documents only)');
+    const id = randomUUID();
+    const safeName = sanitizeName(name, type.extension);
+    const meta: StoredUpload = { id, mime: type.mime, name: safeName, size: data.length, inline: type.inline, owner, createdAt: new Date().toISOString() };
+    await fs.mkdir(this.dir, { recursive: true });
+    await fs.writeFile(path.join(this.dir, id), data);
+    await fs.writeFile(path.join(this.dir, `${id}.json`), JSON.stringify(meta));
+    return meta;
+  }
+
+  async get(id: string): Promise<{ meta: StoredUpload; file: string } | null> {
+    if (!/^[0-9a-f-]{36}$/.test(id)) return null;
+    try {
+      const meta = JSON.parse(await fs.readFile(path.join(this.dir, `${id}.json`), 'utf8')) as StoredUpload;
+      return { meta, file: path.join(this.dir, id) };
+    } catch {
+      return null;
+    }
+  }
+
+  /** A link valid for `ttlMs` to `/uploads/<id>` on `baseUrl`. */
+  signedUrl(baseUrl: string, id: string, ttlMs = 24 * 3_600_000, now = Date.now()): string {
+    const exp = Math.floor((now + ttlMs) / 1000);
+    return `${baseUrl}/uploads/${id}?exp=${exp}&sig=${this.sign(id, exp)}`;
+  }
+
+  verifyLink(id: string, exp: string | undefined, sig: string | undefined, now = Date.now()): boolean {
+    if (!exp || !sig || !/^\d+$/.test(exp) || Number(exp) * 1000 < now) return false;
+    const expected = Buffer.from(this.sign(id, Number(exp)));
+    const given = Buffer.from(sig);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  private sign(id: string, exp: number): string {
+    return createHmac('sha256', this.secret).update(`${id}.${exp}`).digest('base64url');
+  }
+}
+
+function sanitizeName(name: string, extension: string): string {
+  const base = name.normalize('NFC').replace(/[\\/\0\r\n"]/g, '_').slice(0, 120).trim();
+  return base || `file.${extension}`;
+}
+
+export function uploadIdOf(url: string): string | null {
+  return url.startsWith(UPLOAD_SCHEME) ? url.slice(UPLOAD_SCHEME.length) : null;
+}

@@ -1,6 +1,8 @@
 import type { GatewayConfig } from '../src/config/config';
 import { createGateway, type Gateway } from '../src/server/gateway';
 import type { Logger } from '../src/server/logger';
+import { createWidgetChannel } from '../channels/widget';
+import { pagesRouter } from './pages';
 
 /**
  * The composition root: the one place that lists the channels and the bot and hands
@@ -10,6 +12,9 @@ export async function composeGateway(config: GatewayConfig, logger?: Logger): Pr
   return createGateway({
     config,
     logger,
-    channels: [],
+    channels: [createWidgetChannel()],
+    mount: (gateway) => {
+      gateway.routes.use(pagesRouter());
+    },
   });
 }

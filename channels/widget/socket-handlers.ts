@@ -7,7 +7,6 @@ import type { ContactProfile, MessageContent } from '../../src/core/message';
 import { RateLimiter } from '../../src/server/rate-limiter';
 import { UPLOAD_SCHEME } from '../../src/uploads/upload-store';
 import { verifyToken } from './visitor-token';
-import { widgetSettings } from './inbox-settings';
 import { ownerOf } from './http-routes';
 import { toWidgetMessage } from './to-widget-message';
 import { MAX_WIDGET_TEXT, WIDGET_ERRORS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type WidgetError } from './protocol';

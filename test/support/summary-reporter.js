@@ -8,7 +8,10 @@ class SummaryReporter {
     const passed = results.numPassedTests;
     const failed = results.numFailedTests + failedSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    process.stdout.write(`\n${line}\n`);
+    // scripts/test-all.sh prints it again as the very last line, after jest's own summary
+    if (process.env.OMNIGATE_SUMMARY_FILE) require('node:fs').writeFileSync(process.env.OMNIGATE_SUMMARY_FILE, `${line}\n`);
   }
 }
 module.exports = SummaryReporter;

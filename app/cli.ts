@@ -62,7 +62,7 @@ async function runStart(config: GatewayConfig, demo: boolean): Promise<number> {
   const gateway = await composeGateway(config);
   const seeded = demo ? await seedDemo(gateway.db) : null;
   const url = await gateway.listen();
-  const base = config.publicUrl.startsWith(`http://${config.host}:0`) ? url : config.publicUrl;
+  const base = gateway.publicUrl();
   const lines = [
     `Omnigate is running on ${url} (database: ${gateway.store.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`,
     `  demo shop with chat widget:  ${base}/`,

@@ -92,7 +92,7 @@ export function widgetHttpRouter(deps: WidgetHttpDeps): express.Router {
       const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const name = decodeURIComponent(req.get('x-filename') ?? 'file');
       const stored = await deps.host.uploads.save(data, name, ownerOf(claims.i, claims.v));
-      res.status(201).json({ uploadId: stored.id, url: deps.host.uploads.signedUrl(deps.host.publicUrl, stored.id), mime: stored.mime, size: stored.size });
+      res.status(201).json({ uploadId: stored.id, url: deps.host.uploads.signedUrl(deps.host.publicUrl(), stored.id), mime: stored.mime, size: stored.size });
     } catch (err) {
       next(err);
     }

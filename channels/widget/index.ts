@@ -50,7 +50,7 @@ export function createWidgetChannel(): ChannelAdapter {
         direction: 'out',
         senderType: message.senderType,
         senderName: message.senderName,
-        content: toWidgetContent(message.content, host.uploads, host.publicUrl),
+        content: toWidgetContent(message.content, host.uploads, host.publicUrl()),
         status: 'sent',
         createdAt: new Date().toISOString(),
       };

@@ -78,7 +78,7 @@ export function attachWidgetSockets(nsp: WidgetNamespace, host: ChannelHost, tok
         if (result.conversationId) await socket.join(conversationRoom(result.conversationId));
         const stored = await host.directory.contactMessage(address, externalId);
         if (!stored) return reply({ ok: false, error: { code: 'WIDGET_NOT_STORED', message: 'message was not stored' } });
-        const message = toWidgetMessage(stored, host.uploads, host.publicUrl);
+        const message = toWidgetMessage(stored, host.uploads, host.publicUrl());
         if (result.stored) socket.to(visitorRoom(inboxKey, visitorId)).emit('message', message);
         reply({ ok: true, message });
       } catch (err) {
@@ -92,7 +92,7 @@ export function attachWidgetSockets(nsp: WidgetNamespace, host: ChannelHost, tok
       if (!Number.isSafeInteger(afterId) || afterId < 0) return reply({ ok: false, error: invalid('afterId must be a non-negative integer') });
       try {
         const views = await host.directory.contactHistory(address, afterId);
-        reply({ ok: true, messages: views.map((v) => toWidgetMessage(v, host.uploads, host.publicUrl)) });
+        reply({ ok: true, messages: views.map((v) => toWidgetMessage(v, host.uploads, host.publicUrl())) });
       } catch (err) {
         reply({ ok: false, error: toWidgetError(err) });
       }

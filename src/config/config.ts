@@ -46,6 +46,8 @@ export interface GatewayConfig {
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly publicUrl: string;
+  /** False when PUBLIC_URL was not given (then the listening address is used). */
+  readonly publicUrlConfigured: boolean;
   readonly logLevel: Raw['LOG_LEVEL'];
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly reopenWindowMs: number;
@@ -85,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     databaseUrl: v.DATABASE_URL,
     redisUrl: v.REDIS_URL,
     publicUrl: (v.PUBLIC_URL ?? `http://${v.HOST === '0.0.0.0' ? '127.0.0.1' : v.HOST}:${v.PORT}`).replace(/\/$/, ''),
+    publicUrlConfigured: v.PUBLIC_URL !== undefined,
     logLevel: v.LOG_LEVEL,
     admin: v.OMNIGATE_ADMIN_EMAIL && v.OMNIGATE_ADMIN_PASSWORD ? { email: v.OMNIGATE_ADMIN_EMAIL, password: v.OMNIGATE_ADMIN_PASSWORD } : undefined,
     reopenWindowMs: v.OMNIGATE_REOPEN_WINDOW_HOURS * 3_600_000,

@@ -92,8 +92,8 @@ export interface ChannelHost {
   secret(name: string): Promise<Buffer>;
   /** Ephemeral contact activity (typing, read) for the agents' realtime view; not stored. */
   activity(event: ContactActivity): void;
-  /** The gateway's public base URL (no trailing slash). */
-  publicUrl: string;
+  /** The gateway's public base URL (no trailing slash); known for sure once it listens. */
+  publicUrl(): string;
 }
 
 /** Things a contact does that agents see live but that are not stored as messages. */

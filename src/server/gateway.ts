@@ -65,6 +65,8 @@ export interface Gateway {
   readonly uploads: UploadStore;
   /** Emits 'activity' with a ContactActivity (typing, read) from any channel. */
   readonly activity: EventEmitter;
+  /** The base URL links are made with: PUBLIC_URL, or the listening address. */
+  publicUrl(): string;
   /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
   /** Stop accepting, drain work in flight, checkpoint and close. Idempotent. */
@@ -129,6 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
 
   let closing: Promise<void> | null = null;
+  let publicUrl = config.publicUrl;
   const gateway: Gateway = {
     config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity,
     listen: () =>
@@ -137,10 +140,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', reject);
           const { port } = httpServer.address() as AddressInfo;
-          resolve(`http://${config.host}:${port}`);
+          const url = `http://${config.host}:${port}`;
+          if (!config.publicUrlConfigured) publicUrl = url;
+          resolve(url);
         });
       }),
     close: () => (closing ??= shutdown()),
+    publicUrl: () => publicUrl,
   };
 
   const ingestWithMetrics = async (event: unknown) => {
@@ -157,7 +163,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       uploads,
       secret: (name) => sharedSecret(db, name),
       activity: (e) => void activity.emit('activity', e),
-      publicUrl: config.publicUrl,
+      publicUrl: () => publicUrl,
     });
   }
   await options.mount?.(gateway);

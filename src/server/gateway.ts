@@ -25,6 +25,8 @@ import { UploadStore } from '../uploads/upload-store';
 import { mountUploadRoutes } from './upload-routes';
 import { PresenceRegistry } from './presence';
 import { createHttpApp } from './http-app';
+import { AuthService } from '../api/auth-service';
+import { createApiRouter, type ApiRouter } from '../api/api-router';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { createLogger } from './logger';
@@ -65,6 +67,9 @@ export interface Gateway {
   readonly uploads: UploadStore;
   /** Emits 'activity' with a ContactActivity (typing, read) from any channel. */
   readonly activity: EventEmitter;
+  /** The REST API under /api/v1 and its auth middleware; features add their routes to it. */
+  readonly api: ApiRouter;
+  readonly auth: AuthService;
   /** The base URL links are made with: PUBLIC_URL, or the listening address. */
   publicUrl(): string;
   /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
@@ -127,13 +132,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const directory = new ChannelDirectory(db, presence);
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), await sharedSecret(db, 'uploads'), 10 * 1024 * 1024);
   mountUploadRoutes(routes, uploads);
+  const auth = new AuthService(db, clock);
+  const api = createApiRouter(auth, { secureCookies: config.publicUrl.startsWith('https://') });
+  routes.use('/api/v1', api.router);
   const httpServer = http.createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
 
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
-    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity,
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -101,7 +101,17 @@ export interface AgentsTable {
   role: 'admin' | 'supervisor' | 'agent';
   password_hash: string;
   max_conversations: Generated<number>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
   created_at: CreatedAt;
+}
+
+export interface AgentSessionsTable {
+  token_hash: string;
+  agent_id: number;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
 }
 
 export interface TeamsTable {
@@ -163,6 +173,7 @@ export interface GatewaySettingsTable {
 }
 
 export interface Database {
+  agent_sessions: AgentSessionsTable;
   gateway_settings: GatewaySettingsTable;
   bot_decisions: BotDecisionsTable;
   inboxes: InboxesTable;

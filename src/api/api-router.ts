@@ -1,0 +1,99 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { GatewayError } from '../core/errors';
+import { formatIssues } from '../core/message';
+import { RateLimiter } from '../server/rate-limiter';
+import type { AuthService, Role, Session } from './auth-service';
+
+export const SESSION_COOKIE = 'omnigate_session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    session?: Session;
+  }
+}
+
+export interface ApiRouter {
+  /** Mounted at /api/v1, JSON bodies up to 256 kB. */
+  router: Router;
+  /** Middleware: a signed-in agent, optionally with one of these roles (403 otherwise). */
+  requireAgent(...roles: Role[]): RequestHandler;
+}
+
+const loginSchema = z.object({ email: z.string().trim().email().max(200), password: z.string().min(1).max(200) });
+
+/**
+ * The REST API's foundation: JSON parsing, login/logout/me, and the authentication
+ * middleware (bearer token for API clients; httpOnly cookie + X-CSRF-Token header for
+ * the web inbox). Feature routers are added by the gateway and by the composition root.
+ */
+export function createApiRouter(auth: AuthService, options: { secureCookies: boolean }): ApiRouter {
+  const router = express.Router();
+  router.use(express.json({ limit: '256kb' }));
+  const loginLimiter = new RateLimiter(20, 60_000);
+
+  const requireAgent = (...roles: Role[]): RequestHandler =>
+    async (req: Request, _res: Response, next: NextFunction) => {
+      try {
+        const { token, viaCookie } = credentials(req);
+        const session = token ? await auth.authenticate(token) : null;
+        if (!session) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
+        if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get('x-csrf-token') !== session.csrfToken) {
+          throw new GatewayError('GW_ERR_FORBIDDEN', 'missing or wrong X-CSRF-Token header');
+        }
+        if (roles.length > 0 && !roles.includes(session.agent.role)) throw new GatewayError('GW_ERR_FORBIDDEN', `requires role ${roles.join(' or ')}`);
+        req.session = session;
+        next();
+      } catch (err) {
+        next(err);
+      }
+    };
+
+  router.post('/auth/login', async (req, res) => {
+    const wait = loginLimiter.hit(`login:${req.ip}`);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      throw new GatewayError('GW_ERR_RATE_LIMITED', 'too many login attempts; try again later');
+    }
+    const body = parse(loginSchema, req.body);
+    const { token, session } = await auth.login(body.email, body.password);
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: options.secureCookies, path: '/', maxAge: 12 * 3_600_000 });
+    res.json({ token, agent: session.agent, csrfToken: session.csrfToken });
+  });
+
+  router.post('/auth/logout', requireAgent(), async (req, res) => {
+    const { token } = credentials(req);
+    if (token) await auth.logout(token);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  router.get('/auth/me', requireAgent(), (req, res) => {
+    res.json({ agent: req.session!.agent, csrfToken: req.session!.csrfToken });
+  });
+
+  return { router, requireAgent };
+}
+
+function credentials(req: Request): { token: string | null; viaCookie: boolean } {
+  const header = req.get('authorization');
+  if (header?.startsWith('Bearer ')) return { token: header.slice(7).trim(), viaCookie: false };
+  const cookie = readCookie(req.get('cookie'), SESSION_COOKIE);
+  return { token: cookie, viaCookie: cookie !== null };
+}
+
+function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+/** Validate a body or query with a zod schema; a 400 with every problem otherwise. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new GatewayError('GW_ERR_VALIDATION', formatIssues(result.error));
+  return result.data;
+}

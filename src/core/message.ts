@@ -99,8 +99,39 @@ export const inboundMessageSchema = z.object({
 
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 
-/** Every normalized event a channel hands to the core. Channels add kinds here, never elsewhere. */
+/**
+ * Every normalized event a channel's parser produces. `message` is ingested today; the
+ * other kinds are what the Messenger and Zalo parsers produce and the pipeline will
+ * handle as those channels are wired in (issues #6, #7). Channels add kinds here, never elsewhere.
+ */
 export type InboundEvent = InboundMessage;
+
+/** Where a parsed platform event came from: the business account and the contact on it. */
+export interface EventOrigin {
+  channel: string;
+  accountId: string;
+  externalUserId: string;
+  at: Date;
+}
+
+export type ParsedEvent =
+  /** A contact's message. `standby`: another app owns the thread (Messenger handover) — record, never answer. */
+  | { kind: 'message'; message: InboundMessage; standby: boolean }
+  /**
+   * A copy of a message the business sent. `ours`: sent through this gateway (matched
+   * by the channel's own marker, e.g. Messenger `metadata`/`app_id`); otherwise typed in
+   * the platform's own tool ("sent outside Omnigate").
+   */
+  | { kind: 'echo'; origin: EventOrigin; externalId: string; content: MessageContent | null; ours: boolean; outboundMessageId: number | null; raw?: unknown }
+  /** Delivery or read receipts: specific message ids, and/or everything sent at or before `watermark`. */
+  | { kind: 'delivery' | 'read'; origin: EventOrigin; externalIds: string[]; watermark: Date | null }
+  /** Profile details or follower status the contact gave (Zalo follow / submit_info). */
+  | { kind: 'contact'; origin: EventOrigin; externalId: string; profile: ContactProfile | null; follower: boolean | null }
+  | { kind: 'reaction'; origin: EventOrigin; targetExternalId: string; reaction: string; action: 'react' | 'unreact' }
+  /** Thread ownership changed on the platform (Messenger handover). */
+  | { kind: 'handover'; origin: EventOrigin; ownedByUs: boolean; detail: string }
+  /** Recorded for audit, nothing to do (unknown or irrelevant event names). */
+  | { kind: 'ignored'; channel: string; reason: string; raw?: unknown };
 
 /**
  * Validate a normalized inbound event at the core's edge. Throws a coded GatewayError

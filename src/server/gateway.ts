@@ -27,6 +27,7 @@ import { PresenceRegistry } from './presence';
 import { createHttpApp } from './http-app';
 import { AuthService } from '../api/auth-service';
 import { createApiRouter, type ApiRouter } from '../api/api-router';
+import { conversationRoutes } from '../api/conversation-routes';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { createLogger } from './logger';
@@ -135,6 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const auth = new AuthService(db, clock);
   const api = createApiRouter(auth, { secureCookies: config.publicUrl.startsWith('https://') });
   routes.use('/api/v1', api.router);
+  api.router.use(conversationRoutes({ db, actions, outbound, api }));
   const httpServer = http.createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
 

@@ -58,6 +58,7 @@ export interface ConversationsTable {
   snoozed_until: Timestamp | null;
   /** What the bot remembers about this conversation (e.g. awaiting "did it help?"). */
   bot_state: Json<Record<string, unknown>>;
+  agent_last_read_id: Generated<number>;
 }
 
 export interface MessagesTable {

@@ -1,0 +1,176 @@
+import express, { type Router } from 'express';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { CONVERSATION_STATUSES } from '../core/conversation-state';
+import { GatewayError } from '../core/errors';
+import { MAX_TEXT_LENGTH } from '../core/message';
+import type { ConversationActions } from '../pipeline/conversation-actions';
+import type { OutboundMessages } from '../pipeline/outbound';
+import type { Db } from '../store/unit-of-work';
+import type { ConversationRow, MessageRow } from '../store/schema';
+import type { AgentView } from './auth-service';
+import { parse, type ApiRouter } from './api-router';
+import { loadVisibleConversation, seesAll } from './access';
+
+const listQuery = z.object({
+  status: z.enum([...CONVERSATION_STATUSES, 'all']).default('all'),
+  inbox: z.coerce.number().int().positive().optional(),
+  team: z.coerce.number().int().positive().optional(),
+  assignee: z.union([z.literal('me'), z.literal('none'), z.coerce.number().int().positive()]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const postMessage = z.object({ text: z.string().trim().min(1).max(MAX_TEXT_LENGTH), private: z.boolean().optional() });
+const assignBody = z
+  .object({ agentId: z.number().int().positive().nullable().optional(), teamId: z.number().int().positive().nullable().optional(), note: z.string().max(1000).optional() })
+  .refine((b) => b.agentId !== undefined || b.teamId !== undefined, 'give agentId and/or teamId');
+const snoozeBody = z.object({ until: z.coerce.date() });
+const readBody = z.object({ lastReadId: z.number().int().nonnegative() });
+
+export interface ConversationRouteDeps {
+  db: Db;
+  actions: ConversationActions;
+  outbound: OutboundMessages;
+  api: ApiRouter;
+}
+
+/** /api/v1/conversations: the inbox's list, one conversation, its messages, and every action on it. */
+export function conversationRoutes(deps: ConversationRouteDeps): Router {
+  const { db, actions, outbound, api } = deps;
+  const r = express.Router();
+  r.use(api.requireAgent());
+
+  r.get('/conversations', async (req, res) => {
+    const q = parse(listQuery, req.query);
+    const agent = req.session!.agent;
+    let qb = db
+      .selectFrom('conversations as c')
+      .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
+      .innerJoin('contacts as ct', 'ct.id', 'c.contact_id')
+      .select(['c.id', 'c.inbox_id', 'i.channel', 'c.status', 'c.contact_id', 'ct.name as contact_name', 'c.assignee_id', 'c.team_id', 'c.last_message_at', 'c.created_at'])
+      .select((eb) =>
+        eb
+          .selectFrom('messages as m')
+          .select(sql<number>`count(*)`.as('n'))
+          .whereRef('m.conversation_id', '=', 'c.id')
+          .where('m.direction', '=', 'in')
+          .whereRef('m.id', '>', 'c.agent_last_read_id')
+          .as('unread'),
+      );
+    if (!seesAll(agent)) qb = qb.where('c.inbox_id', 'in', (eb) => eb.selectFrom('inbox_members').select('inbox_id').where('agent_id', '=', agent.id));
+    if (q.status !== 'all') qb = qb.where('c.status', '=', q.status);
+    if (q.inbox) qb = qb.where('c.inbox_id', '=', q.inbox);
+    if (q.team) qb = qb.where('c.team_id', '=', q.team);
+    if (q.assignee === 'me') qb = qb.where('c.assignee_id', '=', agent.id);
+    else if (q.assignee === 'none') qb = qb.where('c.assignee_id', 'is', null);
+    else if (typeof q.assignee === 'number') qb = qb.where('c.assignee_id', '=', q.assignee);
+    const rows = await qb.orderBy(sql`coalesce(c.last_message_at, c.created_at)`, 'desc').limit(q.limit).execute();
+    res.json({
+      items: rows.map((c) => ({
+        id: c.id,
+        inboxId: c.inbox_id,
+        channel: c.channel,
+        status: c.status,
+        contact: { id: c.contact_id, name: c.contact_name },
+        assigneeId: c.assignee_id,
+        teamId: c.team_id,
+        lastMessageAt: c.last_message_at?.toISOString() ?? null,
+        unread: Number(c.unread ?? 0),
+      })),
+    });
+  });
+
+  r.get('/conversations/:id', async (req, res) => {
+    const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
+    res.json(await conversationDetail(db, conv));
+  });
+
+  r.get('/conversations/:id/messages', async (req, res) => {
+    const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
+    const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conv.id).orderBy('id').limit(1000).execute();
+    res.json({ items: rows.map(messageJson) });
+  });
+
+  r.post('/conversations/:id/messages', async (req, res) => {
+    const agent = req.session!.agent;
+    const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
+    const body = parse(postMessage, req.body);
+    const row = await outbound.post(conv.id, { content: { type: 'text', text: body.text }, sender: { type: 'agent', id: agent.id }, private: body.private });
+    res.status(201).json(messageJson(row));
+  });
+
+  r.post('/conversations/:id/assign', async (req, res) => {
+    const agent = req.session!.agent;
+    const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
+    const body = parse(assignBody, req.body);
+    if (body.agentId) await assertAgentExists(db, body.agentId);
+    if (body.teamId) await assertTeamExists(db, body.teamId);
+    const updated = await actions.assign(conv.id, { agentId: body.agentId, teamId: body.teamId, note: body.note ?? null }, { type: 'agent', id: agent.id });
+    res.json(await conversationDetail(db, updated));
+  });
+
+  const simple = (path: string, run: (id: number, agent: AgentView, body: unknown) => Promise<ConversationRow>) =>
+    r.post(`/conversations/:id/${path}`, async (req, res) => {
+      const agent = req.session!.agent;
+      const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
+      res.json(await conversationDetail(db, await run(conv.id, agent, req.body)));
+    });
+  simple('resolve', (id, agent) => actions.resolve(id, { type: 'agent', id: agent.id }, 'agent'));
+  simple('reopen', (id, agent) => actions.reopen(id, { type: 'agent', id: agent.id }));
+  simple('snooze', (id, agent, body) => {
+    const { until } = parse(snoozeBody, body);
+    if (until.getTime() <= Date.now()) throw new GatewayError('GW_ERR_VALIDATION', 'until must be in the future');
+    return actions.snooze(id, until, { type: 'agent', id: agent.id });
+  });
+
+  r.post('/conversations/:id/read', async (req, res) => {
+    const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
+    const { lastReadId } = parse(readBody, req.body);
+    await db.updateTable('conversations').set({ agent_last_read_id: sql`greatest(agent_last_read_id, ${lastReadId})` }).where('id', '=', conv.id).execute();
+    res.status(204).end();
+  });
+
+  return r;
+}
+
+async function conversationDetail(db: Db, conv: ConversationRow) {
+  const inbox = await db.selectFrom('inboxes').select(['channel', 'name']).where('id', '=', conv.inbox_id).executeTakeFirstOrThrow();
+  const contact = await db.selectFrom('contacts').select(['id', 'name', 'phone', 'email', 'avatar_url']).where('id', '=', conv.contact_id).executeTakeFirstOrThrow();
+  return {
+    id: conv.id,
+    inboxId: conv.inbox_id,
+    inboxName: inbox.name,
+    channel: inbox.channel,
+    status: conv.status,
+    contact: { id: contact.id, name: contact.name, phone: contact.phone, email: contact.email, avatarUrl: contact.avatar_url },
+    assigneeId: conv.assignee_id,
+    teamId: conv.team_id,
+    createdAt: conv.created_at.toISOString(),
+    lastMessageAt: conv.last_message_at?.toISOString() ?? null,
+    lastInboundAt: conv.last_inbound_at?.toISOString() ?? null,
+    snoozedUntil: conv.snoozed_until?.toISOString() ?? null,
+    reopenCount: conv.reopen_count,
+  };
+}
+
+export function messageJson(m: MessageRow) {
+  return {
+    id: m.id,
+    direction: m.direction,
+    senderType: m.sender_type,
+    senderId: m.sender_id,
+    content: m.content,
+    private: m.private,
+    status: m.status,
+    error: m.error,
+    createdAt: m.created_at.toISOString(),
+  };
+}
+
+async function assertAgentExists(db: Db, id: number): Promise<void> {
+  if (!(await db.selectFrom('agents').select('id').where('id', '=', id).executeTakeFirst())) throw new GatewayError('GW_ERR_VALIDATION', `no agent ${id}`);
+}
+
+async function assertTeamExists(db: Db, id: number): Promise<void> {
+  if (!(await db.selectFrom('teams').select('id').where('id', '=', id).executeTakeFirst())) throw new GatewayError('GW_ERR_VALIDATION', `no team ${id}`);
+}

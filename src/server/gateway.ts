@@ -28,6 +28,7 @@ import { createHttpApp } from './http-app';
 import { AuthService } from '../api/auth-service';
 import { createApiRouter, type ApiRouter } from '../api/api-router';
 import { conversationRoutes } from '../api/conversation-routes';
+import { attachAgentRealtime } from '../realtime/agent-namespace';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { createLogger } from './logger';
@@ -139,6 +140,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   api.router.use(conversationRoutes({ db, actions, outbound, api }));
   const httpServer = http.createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
+
+  attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
 
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;

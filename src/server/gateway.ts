@@ -29,6 +29,7 @@ import { AuthService } from '../api/auth-service';
 import { createApiRouter, type ApiRouter } from '../api/api-router';
 import { conversationRoutes } from '../api/conversation-routes';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
+import { AutoRouter } from '../routing/auto-router';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { createLogger } from './logger';
@@ -72,6 +73,8 @@ export interface Gateway {
   /** The REST API under /api/v1 and its auth middleware; features add their routes to it. */
   readonly api: ApiRouter;
   readonly auth: AuthService;
+  /** Assigns waiting conversations to online agents (routing). */
+  readonly router: AutoRouter;
   /** The base URL links are made with: PUBLIC_URL, or the listening address. */
   publicUrl(): string;
   /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
@@ -142,11 +145,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
 
   attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
+  const router = new AutoRouter({ db, bus, clock, actions, presence, logger });
 
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
-    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth,
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -191,6 +195,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         httpServer.closeAllConnections?.();
       });
       await pipeline.drain();
+      await router.idle();
       await dispatcher.stop();
       for (const channel of channels.values()) await channel.close?.();
       await store.close();

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { PresenceView } from '../pipeline/channel-directory';
 
 export type PresenceStatus = 'online' | 'away' | 'offline';
@@ -6,12 +7,15 @@ export type PresenceStatus = 'online' | 'away' | 'offline';
  * Agents' presence on this node, kept by the agent realtime layer (connections count
  * per agent; away after a grace period without one).
  */
-export class PresenceRegistry implements PresenceView {
+export class PresenceRegistry extends EventEmitter implements PresenceView {
   private readonly status = new Map<number, PresenceStatus>();
 
+  /** Emits 'change' (agentId, status) when an agent's presence changes. */
   set(agentId: number, status: PresenceStatus): void {
+    const before = this.get(agentId);
     if (status === 'offline') this.status.delete(agentId);
     else this.status.set(agentId, status);
+    if (before !== status) this.emit('change', agentId, status);
   }
 
   get(agentId: number): PresenceStatus {

@@ -28,6 +28,7 @@ import { createHttpApp } from './http-app';
 import { AuthService } from '../api/auth-service';
 import { createApiRouter, type ApiRouter } from '../api/api-router';
 import { conversationRoutes } from '../api/conversation-routes';
+import { directoryRoutes } from '../api/directory-routes';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
 import { AutoRouter } from '../routing/auto-router';
 import path from 'node:path';
@@ -123,6 +124,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     bus.onCommit((e) => (e.type === 'message.received' ? runner(e) : undefined), ['message.received']);
   }
 
+  const presence = new PresenceRegistry();
+  const activity = new EventEmitter();
   const { app, routes } = createHttpApp({
     logger,
     metrics,
@@ -132,8 +135,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (pending.length > 0) throw new Error(`migrations pending: ${pending.join(', ')}`);
     },
   });
-  const presence = new PresenceRegistry();
-  const activity = new EventEmitter();
+
   const directory = new ChannelDirectory(db, presence);
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), await sharedSecret(db, 'uploads'), 10 * 1024 * 1024);
   mountUploadRoutes(routes, uploads);
@@ -141,6 +143,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const api = createApiRouter(auth, { secureCookies: config.publicUrl.startsWith('https://') });
   routes.use('/api/v1', api.router);
   api.router.use(conversationRoutes({ db, actions, outbound, api }));
+  api.router.use(directoryRoutes(db, api, presence));
   const httpServer = http.createServer(app);
   const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
 

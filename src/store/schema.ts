@@ -173,7 +173,15 @@ export interface GatewaySettingsTable {
   value: string;
 }
 
+export interface CannedResponsesTable {
+  id: Generated<number>;
+  short_code: string;
+  content: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  canned_responses: CannedResponsesTable;
   agent_sessions: AgentSessionsTable;
   gateway_settings: GatewaySettingsTable;
   bot_decisions: BotDecisionsTable;

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-agent-sessions';
 import * as m0003 from './0003-agent-read-state';
+import * as m0004 from './0004-canned-responses';
 
 /** Every migration, in order. Listed statically so the build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-agent-sessions': m0002,
   '0003-agent-read-state': m0003,
+  '0004-canned-responses': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -145,7 +145,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   api.router.use(conversationRoutes({ db, actions, outbound, api }));
   api.router.use(directoryRoutes(db, api, presence));
   const httpServer = http.createServer(app);
-  const io = new SocketServer(httpServer, { serveClient: false, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } });
+  // The widget runs on the business's own site: sockets (and the polling fallback) come
+  // cross-origin. Visitors are authenticated by token, agents by token or same-site cookie.
+  const io = new SocketServer(httpServer, {
+    serveClient: false,
+    cors: { origin: true, credentials: false },
+    maxHttpBufferSize: 256 * 1024,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+  });
 
   attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
   const router = new AutoRouter({ db, bus, clock, actions, presence, logger });

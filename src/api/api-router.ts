@@ -10,6 +10,8 @@ export const SESSION_COOKIE = 'omnigate_session';
 declare module 'express-serve-static-core' {
   interface Request {
     session?: Session;
+    /** The exact bytes of a JSON body, for routes that check a signature over them. */
+    rawBody?: Buffer;
   }
 }
 
@@ -29,7 +31,14 @@ const loginSchema = z.object({ email: z.string().trim().email().max(200), passwo
  */
 export function createApiRouter(auth: AuthService, options: { secureCookies: boolean }): ApiRouter {
   const router = express.Router();
-  router.use(express.json({ limit: '256kb' }));
+  router.use(
+    express.json({
+      limit: '256kb',
+      verify: (req, _res, buf) => {
+        (req as Request).rawBody = Buffer.from(buf);
+      },
+    }),
+  );
   const loginLimiter = new RateLimiter(20, 60_000);
 
   const requireAgent = (...roles: Role[]): RequestHandler =>

@@ -38,9 +38,9 @@ export interface ConversationRouteDeps {
 export function conversationRoutes(deps: ConversationRouteDeps): Router {
   const { db, actions, outbound, api } = deps;
   const r = express.Router();
-  r.use(api.requireAgent());
+  const auth = api.requireAgent();
 
-  r.get('/conversations', async (req, res) => {
+  r.get('/conversations', auth, async (req, res) => {
     const q = parse(listQuery, req.query);
     const agent = req.session!.agent;
     let qb = db
@@ -80,18 +80,18 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
     });
   });
 
-  r.get('/conversations/:id', async (req, res) => {
+  r.get('/conversations/:id', auth, async (req, res) => {
     const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
     res.json(await conversationDetail(db, conv));
   });
 
-  r.get('/conversations/:id/messages', async (req, res) => {
+  r.get('/conversations/:id/messages', auth, async (req, res) => {
     const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
     const rows = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conv.id).orderBy('id').limit(1000).execute();
     res.json({ items: rows.map(messageJson) });
   });
 
-  r.post('/conversations/:id/messages', async (req, res) => {
+  r.post('/conversations/:id/messages', auth, async (req, res) => {
     const agent = req.session!.agent;
     const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
     const body = parse(postMessage, req.body);
@@ -99,7 +99,7 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
     res.status(201).json(messageJson(row));
   });
 
-  r.post('/conversations/:id/assign', async (req, res) => {
+  r.post('/conversations/:id/assign', auth, async (req, res) => {
     const agent = req.session!.agent;
     const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
     const body = parse(assignBody, req.body);
@@ -110,7 +110,7 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
   });
 
   const simple = (path: string, run: (id: number, agent: AgentView, body: unknown) => Promise<ConversationRow>) =>
-    r.post(`/conversations/:id/${path}`, async (req, res) => {
+    r.post(`/conversations/:id/${path}`, auth, async (req, res) => {
       const agent = req.session!.agent;
       const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
       res.json(await conversationDetail(db, await run(conv.id, agent, req.body)));
@@ -123,7 +123,7 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
     return actions.snooze(id, until, { type: 'agent', id: agent.id });
   });
 
-  r.post('/conversations/:id/read', async (req, res) => {
+  r.post('/conversations/:id/read', auth, async (req, res) => {
     const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
     const { lastReadId } = parse(readBody, req.body);
     await db.updateTable('conversations').set({ agent_last_read_id: sql`greatest(agent_last_read_id, ${lastReadId})` }).where('id', '=', conv.id).execute();

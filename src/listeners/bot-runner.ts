@@ -27,7 +27,7 @@ const BOT = { type: 'bot' as const, id: null };
  * in `bot_decisions` for admins to grow the FAQ.
  */
 export function createBotRunner(deps: BotRunnerDeps) {
-  return async (event: DomainEventOf<'message.received'>): Promise<void> => {
+  const run = async (event: DomainEventOf<'message.received'>): Promise<void> => {
     const state = await deps.actions.withConversation(event.conversationId, async (l) =>
       l.conv.status === 'bot' ? (l.conv.bot_state as unknown as BotState) : null,
     );
@@ -49,6 +49,18 @@ export function createBotRunner(deps: BotRunnerDeps) {
       await apply(deps, l, decision);
     });
   };
+  /**
+   * Apply a decision that arrives later (an external bot answering asynchronously),
+   * under the same rule: only while the conversation is still the bot's.
+   */
+  const applyLater = (conversationId: number, decision: BotDecision, question: string): Promise<boolean> =>
+    deps.actions.withConversation(conversationId, async (l) => {
+      if (l.conv.status !== 'bot') return false;
+      await logDecision(l, question, decision);
+      await apply(deps, l, decision);
+      return true;
+    });
+  return { run, applyLater };
 }
 
 async function apply(deps: BotRunnerDeps, l: LockedConversation, decision: BotDecision): Promise<void> {

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Express, Router } from 'express';
 import { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
-import type { Bot } from '../core/bot';
+import type { Bot, BotDecision } from '../core/bot';
+import { GatewayError } from '../core/errors';
 import type { ChannelAdapter, ChannelCapabilities } from '../core/channel';
 import { systemClock, type Clock } from '../core/clock';
 import { DomainEventBus } from '../core/event-bus';
@@ -74,6 +75,8 @@ export interface Gateway {
   /** The REST API under /api/v1 and its auth middleware; features add their routes to it. */
   readonly api: ApiRouter;
   readonly auth: AuthService;
+  /** Apply a bot decision that arrived after the turn (external bots); false when the conversation is no longer the bot's. */
+  applyBotDecision(conversationId: number, decision: BotDecision, question: string): Promise<boolean>;
   /** Assigns waiting conversations to online agents (routing). */
   readonly router: AutoRouter;
   /** The base URL links are made with: PUBLIC_URL, or the listening address. */
@@ -113,15 +116,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const outbound = new OutboundMessages(actions);
   const dispatcher = new OutboxDispatcher({ db, bus, clock, logger, channels });
   bus.onCommit(() => dispatcher.kick(), ['message.sent']);
+  let botRunner: ReturnType<typeof createBotRunner> | null = null;
   if (options.bot) {
-    const runner = createBotRunner({
+    const runner = (botRunner = createBotRunner({
       bot: options.bot,
       actions,
       outbound,
       logger,
       capabilitiesOf: (id) => channels.get(id)?.capabilities ?? DEFAULT_CAPABILITIES,
-    });
-    bus.onCommit((e) => (e.type === 'message.received' ? runner(e) : undefined), ['message.received']);
+    }));
+    bus.onCommit((e) => (e.type === 'message.received' ? runner.run(e) : undefined), ['message.received']);
   }
 
   const presence = new PresenceRegistry();
@@ -174,6 +178,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }),
     close: () => (closing ??= shutdown()),
     publicUrl: () => publicUrl,
+    applyBotDecision: (conversationId, decision, question) => {
+      if (!botRunner) throw new GatewayError('GW_ERR_NOT_FOUND', 'no bot is configured');
+      return botRunner.applyLater(conversationId, decision, question);
+    },
   };
 
   const ingestWithMetrics = async (event: unknown) => {

@@ -18,6 +18,9 @@ export function pagesRouter(): Router {
       res.type('application/javascript').sendFile(path.join(widgetDist, file), (err) => err && res.status(404).end());
     });
   }
+  const inbox = path.join(root, 'inbox');
+  router.get('/inbox', (_req, res) => res.sendFile(path.join(inbox, 'index.html'), (err) => err && res.status(404).end()));
+  router.use('/inbox/assets', express.static(path.join(inbox, 'dist'), { fallthrough: false, index: false, maxAge: '5m' }));
   router.get('/', (_req, res) => res.sendFile(path.join(demo, 'index.html'), (err) => err && res.status(404).end()));
   router.get('/demo/:page', (req, res) => {
     const page = String(req.params.page);

@@ -36,3 +36,20 @@ export function botDecisionRoute(deps: DecisionRouteDeps): Router {
   });
   return r;
 }
+
+/** This route's OpenAPI description (added by the composition root). */
+export const botDecisionPaths = {
+  '/bot/decisions': {
+    post: {
+      summary: "An external bot's late decision, signed with the inbox's bot secret (see bots/webhook/README.md)",
+      tags: ['bots'],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['conversationId', 'decision'] } } } },
+      responses: {
+        '204': { description: 'applied' },
+        '400': { description: 'invalid decision' },
+        '401': { description: 'bad signature' },
+        '409': { description: 'the conversation is no longer the bot’s' },
+      },
+    },
+  },
+};

@@ -4,6 +4,7 @@ import { GatewayError } from '../core/errors';
 import { formatIssues } from '../core/message';
 import { RateLimiter } from '../server/rate-limiter';
 import type { AuthService, Role, Session } from './auth-service';
+import { baseDocument, type PathItem } from './openapi';
 
 export const SESSION_COOKIE = 'omnigate_session';
 
@@ -20,6 +21,9 @@ export interface ApiRouter {
   router: Router;
   /** Middleware: a signed-in agent, optionally with one of these roles (403 otherwise). */
   requireAgent(...roles: Role[]): RequestHandler;
+  /** Add paths (relative to /api/v1) to the OpenAPI document. */
+  describe(paths: Record<string, PathItem>): void;
+  readonly openapi: ReturnType<typeof baseDocument>;
 }
 
 const loginSchema = z.object({ email: z.string().trim().email().max(200), password: z.string().min(1).max(200) });
@@ -81,7 +85,12 @@ export function createApiRouter(auth: AuthService, options: { secureCookies: boo
     res.json({ agent: req.session!.agent, csrfToken: req.session!.csrfToken });
   });
 
-  return { router, requireAgent };
+  const openapi = baseDocument();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  return { router, requireAgent, openapi, describe: (paths) => Object.assign(openapi.paths, paths) };
 }
 
 function credentials(req: Request): { token: string | null; viaCookie: boolean } {

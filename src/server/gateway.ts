@@ -32,6 +32,7 @@ import { conversationRoutes } from '../api/conversation-routes';
 import { directoryRoutes } from '../api/directory-routes';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
 import { AutoRouter } from '../routing/auto-router';
+import { WaitAlerts } from '../realtime/wait-alerts';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { createLogger } from './logger';
@@ -79,6 +80,8 @@ export interface Gateway {
   applyBotDecision(conversationId: number, decision: BotDecision, question: string): Promise<boolean>;
   /** Assigns waiting conversations to online agents (routing). */
   readonly router: AutoRouter;
+  /** Notifies agents about conversations waiting too long. */
+  readonly waitAlerts: WaitAlerts;
   /** The base URL links are made with: PUBLIC_URL, or the listening address. */
   publicUrl(): string;
   /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
@@ -158,13 +161,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
 
-  attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
+  const agentNsp = attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
+  const waitAlerts = new WaitAlerts(db, agentNsp as never, clock);
   const router = new AutoRouter({ db, bus, clock, actions, presence, logger });
 
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
-    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router,
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router, waitAlerts,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -203,6 +207,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
   await options.mount?.(gateway);
   dispatcher.start();
+  waitAlerts.start();
 
   async function shutdown(): Promise<void> {
     const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);
@@ -212,6 +217,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         io.close(() => resolve()); // also closes the HTTP server: stop accepting
         httpServer.closeAllConnections?.();
       });
+      waitAlerts.stop();
       await pipeline.drain();
       await router.idle();
       await dispatcher.stop();

@@ -79,3 +79,37 @@ describe('agent realtime namespace', () => {
     expect(gw.presence.onlineAgentIds().has(minhId)).toBe(false);
   });
 });
+
+describe('waiting alerts', () => {
+  test('a conversation waiting longer than the inbox setting is announced once to its agents', async () => {
+    const { ManualClock } = await import('../../src/core/clock');
+    const clock = new ManualClock('2026-05-04T02:00:00Z');
+    const { store } = await database!.open();
+    const fake = new FakeChannel('alerts', 'fake');
+    const gw = await createGateway({ config: testConfig(), store, channels: [fake], clock });
+    try {
+      const inbox = await createInbox(gw.db, { channel: 'fake', accountId: 'alerts', name: 'Alerts', botEnabled: false, settings: { waitAlertMinutes: 10, routing: 'manual' } });
+      const agent = await upsertAgent(gw.db, { email: 'wait@anphat.vn', name: 'W', role: 'agent', password: 'password-123456' });
+      await gw.db.insertInto('inbox_members').values({ inbox_id: inbox.id, agent_id: agent.id }).execute();
+      const url = await gw.listen();
+      const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'wait@anphat.vn', password: 'password-123456' }) });
+      const { token } = (await login.json()) as { token: string };
+      const socket: AgentSocket = ioClient(`${url}/agent`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+      await new Promise((r) => socket.once('connect', r as () => void));
+      await new Promise((r) => setTimeout(r, 100));
+      const notes: { kind: string; conversationId: number }[] = [];
+      socket.on('notify', (n) => void notes.push(n));
+      const r = await fake.receive('khach', 'có ai không?');
+      clock.advance(9 * 60_000);
+      expect(await gw.waitAlerts.check()).toEqual([]);
+      clock.advance(2 * 60_000);
+      expect(await gw.waitAlerts.check()).toEqual([r.conversationId]);
+      expect(await gw.waitAlerts.check()).toEqual([]);
+      await new Promise((res) => setTimeout(res, 200));
+      expect(notes).toEqual([{ kind: 'waiting', conversationId: r.conversationId, text: expect.stringContaining('10 phút') }]);
+      socket.close();
+    } finally {
+      await gw.close();
+    }
+  });
+});

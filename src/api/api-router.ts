@@ -17,7 +17,7 @@ declare module 'express-serve-static-core' {
 }
 
 export interface ApiRouter {
-  /** Mounted at /api/v1, JSON bodies up to 256 kB. */
+  /** Mounted at /api/v1, JSON bodies up to 1 MB. */
   router: Router;
   /** Middleware: a signed-in agent, optionally with one of these roles (403 otherwise). */
   requireAgent(...roles: Role[]): RequestHandler;
@@ -37,7 +37,7 @@ export function createApiRouter(auth: AuthService, options: { secureCookies: boo
   const router = express.Router();
   router.use(
     express.json({
-      limit: '256kb',
+      limit: '1mb', // FAQ imports are the largest bodies
       verify: (req, _res, buf) => {
         (req as Request).rawBody = Buffer.from(buf);
       },

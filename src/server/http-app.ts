@@ -58,7 +58,7 @@ function toGatewayError(err: unknown): GatewayError {
   if (isGatewayError(err)) return err;
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.too.large') return new GatewayError('GW_ERR_CONTENT_TOO_LARGE', 'request body too large');
-  if (e?.type === 'entity.parse.failed') return new GatewayError('GW_ERR_VALIDATION', 'request body is not valid JSON');
+  if (e?.type === 'entity.parse.failed') return new GatewayError('GW_ERR_VALIDATION', `request body is not valid JSON (${String(e.message ?? '').slice(0, 200)})`);
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new GatewayError('GW_ERR_VALIDATION', e.message ?? 'bad request');
   return new GatewayError('GW_ERR_INTERNAL', 'internal error');
 }

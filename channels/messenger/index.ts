@@ -48,10 +48,15 @@ export function createMessengerChannel(config: MessengerConfig, options: Messeng
   const profiles = createProfileFetcher({ graph, config, onError: (err, where) => host?.logger.debug({ err: describe(err), ...where }, 'messenger profile lookup failed') });
 
   const handle = async (h: ChannelHost, event: ParsedEvent): Promise<void> => {
+    if (event.kind === 'echo' || event.kind === 'delivery' || event.kind === 'read' || event.kind === 'contact') {
+      const result = await h.platformEvent(event);
+      h.logger.debug({ kind: event.kind, result, ...summary(event) }, 'messenger platform event');
+      return;
+    }
     if (event.kind !== 'message' || event.standby) {
-      // Receipts and ignored items are frequent and routine; echoes, handover and standby matter more.
-      const level = event.kind === 'delivery' || event.kind === 'read' || event.kind === 'ignored' ? 'debug' : 'info';
-      h.logger[level]({ kind: event.kind, standby: event.kind === 'message' ? event.standby : undefined, ...summary(event) }, 'messenger event not ingested yet');
+      // Ignored items are frequent and routine; handover, reactions and standby matter more.
+      const level = event.kind === 'ignored' ? 'debug' : 'info';
+      h.logger[level]({ kind: event.kind, standby: event.kind === 'message' ? event.standby : undefined, ...summary(event) }, 'messenger event recorded, not answered');
       return;
     }
     const { accountId, externalUserId } = event.message;

@@ -75,7 +75,13 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
   const handle = async (event: ParsedEvent, h: ChannelHost): Promise<void> => {
     if (event.kind !== 'message') {
       if (isPermissionRevoked(event)) h.logger.error({ channel: 'zalo', oaId: config.oaId }, 'zalo: the OA revoked the app permission; reconnect required');
-      else h.logger.info({ channel: 'zalo', kind: event.kind, reason: event.kind === 'ignored' ? event.reason : undefined }, 'zalo event not handled yet');
+      else if (event.kind === 'echo' || event.kind === 'delivery' || event.kind === 'read' || event.kind === 'contact') {
+        const origin = event.origin;
+        await queue.run(`${origin.accountId}:${origin.externalUserId}`, async () => {
+          const result = await h.platformEvent(event);
+          h.logger.debug({ channel: 'zalo', kind: event.kind, result }, 'zalo platform event');
+        });
+      } else h.logger.info({ channel: 'zalo', kind: event.kind, reason: event.kind === 'ignored' ? event.reason : undefined }, 'zalo event not handled');
       return;
     }
     const { message } = event;

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
-import type { InboundEvent, MessageContent } from './message';
+import type { InboundEvent, MessageContent, ParsedEvent } from './message';
 import type { DomainEventBus } from './event-bus';
 import type { ChannelDirectory } from '../pipeline/channel-directory';
 import type { UploadStore } from '../uploads/upload-store';
@@ -83,6 +83,8 @@ export interface ChannelHost {
   logger: Logger;
   /** Hand a normalized event to the core pipeline. */
   ingest(event: InboundEvent): Promise<IngestResult>;
+  /** Echoes, receipts and contact details: applied to stored messages and contacts. */
+  platformEvent(event: ParsedEvent): Promise<'applied' | 'duplicate' | 'unknown_inbox' | 'not_found' | 'ignored'>;
   events: DomainEventBus<unknown>;
   /** Read access to inboxes and contacts' history. */
   directory: ChannelDirectory;

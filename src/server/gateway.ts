@@ -18,6 +18,7 @@ import { IngestPipeline } from '../pipeline/ingest';
 import { ConversationActions } from '../pipeline/conversation-actions';
 import { OutboundMessages } from '../pipeline/outbound';
 import { OutboxDispatcher } from '../pipeline/outbox-dispatcher';
+import { PlatformEvents } from '../pipeline/platform-events';
 import { writeEventLog } from '../listeners/event-log-writer';
 import { createBotRunner } from '../listeners/bot-runner';
 import { ChannelDirectory } from '../pipeline/channel-directory';
@@ -118,6 +119,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const actions = new ConversationActions({ db, bus, clock });
   const outbound = new OutboundMessages(actions);
   const dispatcher = new OutboxDispatcher({ db, bus, clock, logger, channels });
+  const platformEvents = new PlatformEvents({ db, bus, clock });
   bus.onCommit(() => dispatcher.kick(), ['message.sent']);
   let botRunner: ReturnType<typeof createBotRunner> | null = null;
   if (options.bot) {
@@ -196,7 +198,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return result;
   };
   for (const channel of channels.values()) {
-    await channel.mount({ router: routes, io, logger: logger.child({ channel: channel.id }), ingest: ingestWithMetrics,
+    await channel.mount({
+      router: routes,
+      io,
+      logger: logger.child({ channel: channel.id }),
+      ingest: ingestWithMetrics,
+      platformEvent: (e) => platformEvents.apply(e),
       events: bus as DomainEventBus<unknown>,
       directory,
       uploads,

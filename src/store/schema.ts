@@ -180,7 +180,15 @@ export interface CannedResponsesTable {
   created_at: CreatedAt;
 }
 
+export interface ChannelCredentialsTable {
+  channel: string;
+  account_id: string;
+  data: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  channel_credentials: ChannelCredentialsTable;
   canned_responses: CannedResponsesTable;
   agent_sessions: AgentSessionsTable;
   gateway_settings: GatewaySettingsTable;

@@ -2,6 +2,7 @@ import type { Bot } from '../../src/core/bot';
 import { createGateway, type Gateway } from '../../src/server/gateway';
 import { createInbox } from '../../src/store/repos/inboxes';
 import { createZaloChannel } from '../../channels/zalo';
+import { DbTokenStore } from '../../channels/zalo/db-token-store';
 import { loadZaloConfig } from '../../channels/zalo/config';
 import { startFakeZalo, type FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
 import { buildFollow, buildUserSubmitInfo, signedWebhookRequest } from '../../channels/zalo/simulator/webhooks';
@@ -23,6 +24,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
   let gw: Gateway;
   let url: string;
   let zalo: FakeZalo;
+  let tokenStore: DbTokenStore;
 
   beforeEach(async () => {
     zalo = await startFakeZalo({ appId: APP_ID, appSecret: APP_SECRET, oaId: OA_ID, oaSecretKey: OA_SECRET });
@@ -38,7 +40,8 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
       ZALO_OAUTH_URL: zalo.oauthUrl,
     })!;
     const { store } = await database.open();
-    gw = await createGateway({ config: testConfig(), store, channels: [createZaloChannel(config, { enrichProfiles: false })], bot: echoBot });
+    tokenStore = new DbTokenStore(store.db, store.kind);
+    gw = await createGateway({ config: testConfig(), store, channels: [createZaloChannel(config, { enrichProfiles: false, store: tokenStore })], bot: echoBot });
     await createInbox(gw.db, { channel: 'zalo', accountId: OA_ID, name: 'OA', botEnabled: true });
     url = await gw.listen();
   });
@@ -116,5 +119,26 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
     });
     expect(late.error).toMatch(/7 days|7 ngày/i);
     expect(zalo.calls.length).toBe(callsBefore);
+  });
+
+  test('tokens expiring during a burst of 50 replies: one refresh, each reply delivered once, the rotated pair persisted', async () => {
+    const hook = zalo.userSendsText('8000000000000000007', 'cần tư vấn');
+    await post(hook.rawBody, hook.headers);
+    await waitFor(() => zalo.sent.find((m) => m.userId === '8000000000000000007'));
+    const before = await tokenStore.load(OA_ID);
+    const conv = (await gw.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow()).id;
+    const refreshesBefore = zalo.refreshCount;
+    zalo.expireAccessTokens();
+    for (let i = 1; i <= 50; i++) await gw.outbound.post(conv, { content: { type: 'text', text: `tin ${i}` }, sender: { type: 'system' } });
+    await waitFor(() => (zalo.sent.filter((m) => /^tin \d+$/.test(String(m.message.text))).length === 50 ? true : undefined), 20_000);
+    const texts = zalo.sent.map((m) => String(m.message.text)).filter((t) => /^tin \d+$/.test(t));
+    expect(texts).toEqual(Array.from({ length: 50 }, (_, i) => `tin ${i + 1}`));
+    expect(zalo.refreshCount - refreshesBefore).toBe(1);
+    const after = await tokenStore.load(OA_ID);
+    expect(after?.refreshToken).toBeTruthy();
+    expect(after?.refreshToken).not.toBe(before?.refreshToken ?? 'seed');
+    // a restarted gateway reads the rotated pair from the database, not the stale env seed
+    const reread = await new DbTokenStore(gw.db, gw.store.kind).load(OA_ID);
+    expect(reread).toEqual(after);
   });
 });

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial';
 import * as m0002 from './0002-agent-sessions';
 import * as m0003 from './0003-agent-read-state';
 import * as m0004 from './0004-canned-responses';
+import * as m0005 from './0005-channel-credentials';
 
 /** Every migration, in order. Listed statically so the build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-agent-sessions': m0002,
   '0003-agent-read-state': m0003,
   '0004-canned-responses': m0004,
+  '0005-channel-credentials': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
-import { ConfigError, loadConfig, type GatewayConfig } from '../src/config/config';
+import { ConfigError, type GatewayConfig } from '../src/config/config';
+import { loadSettings, type Settings } from './settings';
 import { isGatewayError } from '../src/core/errors';
 import { openStore } from '../src/store/database';
 import { migrateToLatest } from '../src/store/migrate';
@@ -29,10 +30,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
-  const config = loadConfig(process.env);
-  if (command === 'migrate') return runMigrate(config);
-  if (command === 'seed-demo') return runSeed(config);
-  return runStart(config, rest.includes('--demo'));
+  const settings = loadSettings(process.env);
+  if (command === 'migrate') return runMigrate(settings.core);
+  if (command === 'seed-demo') return runSeed(settings.core);
+  return runStart(settings, rest.includes('--demo'));
 }
 
 async function runMigrate(config: GatewayConfig): Promise<number> {
@@ -58,8 +59,9 @@ async function runSeed(config: GatewayConfig): Promise<number> {
   }
 }
 
-async function runStart(config: GatewayConfig, demo: boolean): Promise<number> {
-  const gateway = await composeGateway(config);
+async function runStart(settings: Settings, demo: boolean): Promise<number> {
+  const config = settings.core;
+  const gateway = await composeGateway(settings);
   const seeded = demo ? await seedDemo(gateway.db) : null;
   const url = await gateway.listen();
   const base = gateway.publicUrl();
@@ -74,6 +76,8 @@ async function runStart(config: GatewayConfig, demo: boolean): Promise<number> {
     lines.push(`  demo supervisor login:       ${DEMO.supervisor.email} / ${DEMO.supervisor.password}`);
     if (seeded?.seeded) lines.push(`  (demo data seeded: ${seeded.faqEntries} FAQ entries)`);
   }
+  if (settings.messenger) lines.push(`  Messenger webhook:           ${base}/webhooks/messenger (${Object.keys(settings.messenger.pages).length} Page(s))`);
+  if (settings.zalo) lines.push(`  Zalo OA webhook:             ${base}/webhooks/zalo (OA ${settings.zalo.oaId})`);
   process.stdout.write(`${lines.join('\n')}\n`);
   gateway.logger.info({ url, store: gateway.store.kind }, 'omnigate started');
 

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
-import { createGateway, type Gateway } from '../../src/server/gateway';
-import { botDecisionRoute, botDecisionPaths } from '../../bots/webhook/decision-route';
-import { testDatabases } from '../support/databases';
-import { testConfig } from '../support/test-config';
+import type { Gateway } from '../../src/server/gateway';
+import { composeGateway } from '../../app/compose';
+import { loadSettings } from '../../app/settings';
+import { freshDataDir } from '../support/databases';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -22,28 +22,19 @@ function routesOf(router: Router): string[] {
   return [...new Set(out)].sort();
 }
 
-const [database] = testDatabases();
-
 describe('OpenAPI document', () => {
   let gw: Gateway;
   beforeAll(async () => {
-    const { store } = await database!.open();
-    gw = await createGateway({
-      config: testConfig(),
-      store,
-      channels: [],
-      mount: (g) => {
-        g.api.router.use(botDecisionRoute({ inboxOf: async () => null, targetOf: async () => null, apply: async () => false }));
-        g.api.describe(botDecisionPaths);
-      },
-    });
+    // the whole application as composed: core routes plus those the FAQ and webhook bots add
+    gw = await composeGateway(loadSettings({ DATA_DIR: await freshDataDir(), PORT: '0', LOG_LEVEL: 'silent' }));
   });
   afterAll(async () => gw?.close());
 
   test('describes exactly the routes the API serves', () => {
     const served = routesOf(gw.api.router);
     const described = Object.entries(gw.api.openapi.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`)).sort();
-    expect(served.length).toBeGreaterThan(20);
+    expect(served.length).toBeGreaterThan(30);
+    expect(served).toEqual(expect.arrayContaining(['GET /faq', 'POST /faq/import', 'POST /bot/decisions']));
     expect(described).toEqual(served);
   });
 

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { composeGateway } from '../../app/compose';
 import { seedDemo } from '../../app/demo-seed';
 import type { Gateway } from '../../src/server/gateway';
-import { loadConfig } from '../../src/config/config';
+import { loadSettings } from '../../app/settings';
 import { freshDataDir } from '../support/databases';
 import { artifact, describeInBrowser, launchChromium } from '../support/browser';
 
@@ -21,7 +21,7 @@ describeInBrowser('demo page with the widget, end to end', () => {
     const { buildWidget } = createRequire(__filename)(path.join(ROOT, 'scripts', 'build-widget.js')) as { buildWidget(o: { outdir: string }): { ok: boolean } };
     expect(buildWidget({ outdir: path.join(ROOT, 'widget', 'dist') }).ok).toBe(true);
     const dataDir = await freshDataDir();
-    gw = await composeGateway(loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
+    gw = await composeGateway(loadSettings({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
     await seedDemo(gw.db);
     url = await gw.listen();
     browser = await launchChromium();

@@ -7,6 +7,7 @@ import { openStore } from '../src/store/database';
 import { migrateToLatest } from '../src/store/migrate';
 import { composeGateway } from './compose';
 import { DEMO, seedDemo } from './demo-seed';
+import { runFaqCommand } from './faq-command';
 
 const USAGE = `Usage: omnigate <command>
 
@@ -14,6 +15,8 @@ Commands:
   start [--demo]   migrate, then serve (with --demo: seed the demo shop into an empty database)
   migrate          apply pending database migrations and exit
   seed-demo        add the demo shop (website inbox, team, agents, FAQ) and exit
+  faq ask --faq FILE "question" | --batch FILE
+                   match questions against an FAQ file, one JSON line each
   help             show this text
 
 Configuration comes from the environment and an optional .env file (see .env.example).`;
@@ -25,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (command === 'faq') return runFaqCommand(rest, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
   if (!['start', 'migrate', 'seed-demo'].includes(command)) {
     process.stderr.write(`omnigate: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;

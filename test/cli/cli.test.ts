@@ -72,3 +72,34 @@ describe('embedded store across processes', () => {
     expect(migrate.stdout()).toMatch(/up to date/);
   });
 });
+
+describe('omnigate faq ask', () => {
+  const faq = require('node:path').join(__dirname, '..', '..', 'bots', 'faq', 'data', 'demo-faq.json') as string;
+
+  test('answers one question as one JSON line', async () => {
+    const run = runCli(['faq', 'ask', '--faq', faq, 'bao hanh bao lau vay shop'], {});
+    expect(await run.exited).toBe(0);
+    const line = JSON.parse(run.stdout().trim()) as Record<string, unknown>;
+    expect(Object.keys(line).sort()).toEqual(['action', 'confidence', 'faqId', 'query', 'reason']);
+    expect(line).toMatchObject({ query: 'bao hanh bao lau vay shop', action: 'answer', reason: 'matched' });
+  });
+
+  test('answers 1,000 questions from a batch file, one line each', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-faq-'));
+    const questions = Array.from({ length: 1000 }, (_, i) => ['giờ mở cửa', 'gặp nhân viên', 'phi ship bn', 'hôm nay trời đẹp'][i % 4]!);
+    fs.writeFileSync(path.join(dir, 'q.txt'), questions.join('\n'));
+    const run = runCli(['faq', 'ask', '--faq', faq, '--batch', path.join(dir, 'q.txt')], {});
+    expect(await run.exited).toBe(0);
+    const lines = run.stdout().trim().split('\n').map((l) => JSON.parse(l) as { action: string; reason: string });
+    expect(lines).toHaveLength(1000);
+    expect(lines[1]).toMatchObject({ action: 'handoff', reason: 'requested' });
+  });
+
+  test('a malformed FAQ file names the problem and exits 2', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-faq-'));
+    fs.writeFileSync(path.join(dir, 'bad.csv'), 'id,question,variants,answer,lang\na,,x,y,vi\n');
+    const run = runCli(['faq', 'ask', '--faq', path.join(dir, 'bad.csv'), 'hello'], {});
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toMatch(/line 2/);
+  });
+});

@@ -74,7 +74,7 @@ describe('embedded store across processes', () => {
 });
 
 describe('omnigate faq ask', () => {
-  const faq = require('node:path').join(__dirname, '..', '..', 'bots', 'faq', 'data', 'demo-faq.json') as string;
+  const faq = path.join(__dirname, '..', '..', 'bots', 'faq', 'data', 'demo-faq.json');
 
   test('answers one question as one JSON line', async () => {
     const run = runCli(['faq', 'ask', '--faq', faq, 'bao hanh bao lau vay shop'], {});

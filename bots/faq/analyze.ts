@@ -57,9 +57,10 @@ export function stemEnglish(word: string): string {
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (/(?:ch|sh|x)es$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  else if (w.endsWith('ation') && w.length > 7) return w.slice(0, -5);
   else if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
   else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
-  if (w !== word && /([bdgklmnprt])\1$/.test(w)) w = w.slice(0, -1);
+  if (w !== word && /([bdgkmnprt])\1$/.test(w)) w = w.slice(0, -1);
   return w;
 }
 

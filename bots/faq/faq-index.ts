@@ -1,10 +1,9 @@
 import { analyze, isContentFree } from './analyze';
 import { documentFeatures, extractFeatures, type Feature, type WeightedTerm } from './features';
-import { foldDiacritics } from './normalize';
-import { repairQuery, type RepairVocabulary } from './query-repair';
-import { bm25tf, confidence, DEFAULT_SCORING, idf, type ScoringOptions } from './scoring';
-import { TrigramVocabulary } from './typo';
+import { repairQuery } from './query-repair';
+import { bm25tf, confidence, DEFAULT_SCORING, idf, type ScoringOptions, shortlist, type ShortlistFeature } from './scoring';
 import type { FaqEntry } from './types';
+import { FaqVocabulary } from './vocabulary';
 
 /**
  * Inverted index over every text (question and variants) of every entry, updated entry
@@ -43,22 +42,21 @@ export interface SearchResult {
   unknown: string[];
 }
 
-interface QueryFeature {
+interface QueryFeature extends ShortlistFeature {
   key: string;
-  weight: number;
-  idf: number;
-  postings: Map<string, number>;
 }
 
 export class FaqIndex {
   readonly options: ScoringOptions;
   private readonly entries = new Map<string, FaqEntry>();
   private readonly docsOf = new Map<string, Doc[]>();
-  /** Feature → entry → centrality (0..1]. Its size is the feature's entry frequency. */
-  private readonly postings = new Map<string, Map<string, number>>();
-  private readonly vocabulary = new TrigramVocabulary();
-  /** Folded syllable → its accented forms in the FAQ. */
-  private readonly accents = new Map<string, Set<string>>();
+  /** Entries have numbered slots (reused after removal) so that scores fit in an array. */
+  private readonly slotOf = new Map<string, number>();
+  private readonly idOfSlot: string[] = [];
+  private readonly freeSlots: number[] = [];
+  /** Feature → entry slot → centrality (0..1]. Its size is the feature's entry frequency. */
+  private readonly postings = new Map<string, Map<number, number>>();
+  private readonly vocabulary = new FaqVocabulary((key) => this.postings.has(key));
   private totalLength = 0;
   private docCount = 0;
   private version = 0;
@@ -83,6 +81,9 @@ export class FaqIndex {
   /** Add or replace an entry; only its own postings are touched. */
   upsert(entry: FaqEntry): void {
     this.remove(entry.id);
+    const slot = this.freeSlots.pop() ?? this.idOfSlot.length;
+    this.slotOf.set(entry.id, slot);
+    this.idOfSlot[slot] = entry.id;
     const docs: Doc[] = [];
     const textsWith = new Map<string, number>();
     const inQuestion = new Set<string>();
@@ -102,8 +103,8 @@ export class FaqIndex {
       const centrality = inQuestion.has(key) ? 1 : Math.min(1, n / (docs.length * this.options.centralShare));
       let list = this.postings.get(key);
       if (!list) this.postings.set(key, (list = new Map()));
-      list.set(entry.id, centrality);
-      this.addToVocabulary(key, list.size === 1);
+      list.set(slot, centrality);
+      this.vocabulary.added(key, list.size === 1);
     }
     for (const d of docs) this.totalLength += d.length;
     this.docCount += docs.length;
@@ -114,50 +115,24 @@ export class FaqIndex {
 
   remove(id: string): boolean {
     const docs = this.docsOf.get(id);
-    if (!docs) return false;
+    const slot = this.slotOf.get(id);
+    if (!docs || slot === undefined) return false;
     const keys = new Set(docs.flatMap((d) => [...d.tf.keys()]));
     for (const key of keys) {
       const list = this.postings.get(key);
-      list?.delete(id);
+      list?.delete(slot);
       if (list?.size === 0) this.postings.delete(key);
-      this.removeFromVocabulary(key, !this.postings.has(key));
+      this.vocabulary.removed(key, !this.postings.has(key));
     }
     for (const d of docs) this.totalLength -= d.length;
     this.docCount -= docs.length;
     this.docsOf.delete(id);
     this.entries.delete(id);
+    this.slotOf.delete(id);
+    this.freeSlots.push(slot);
     this.version++;
     return true;
   }
-
-  /** The typo vocabulary: folded content syllables (counted per entry), with the accented forms seen. */
-  private addToVocabulary(key: string, first: boolean): void {
-    if (key.includes(' ')) return;
-    if (key.startsWith('f:')) this.vocabulary.add(key.slice(2));
-    else if (key.startsWith('a:') && first) {
-      const folded = foldDiacritics(key.slice(2).replace(/\d$/, ''));
-      let set = this.accents.get(folded);
-      if (!set) this.accents.set(folded, (set = new Set()));
-      set.add(key.slice(2));
-    }
-  }
-
-  private removeFromVocabulary(key: string, last: boolean): void {
-    if (key.includes(' ')) return;
-    if (key.startsWith('f:')) this.vocabulary.delete(key.slice(2));
-    else if (key.startsWith('a:') && last) {
-      const folded = foldDiacritics(key.slice(2).replace(/\d$/, ''));
-      this.accents.get(folded)?.delete(key.slice(2));
-      if (this.accents.get(folded)?.size === 0) this.accents.delete(folded);
-    }
-  }
-
-  private readonly repairVocabulary: RepairVocabulary = {
-    has: (s) => this.vocabulary.has(s),
-    hasPair: (a, b) => this.postings.has(`f:${a} ${b}`),
-    accentsOf: (s) => this.accents.get(s) ?? [],
-    closest: (word, prefer) => this.vocabulary.closest(word, prefer),
-  };
 
   private idf(df: number): number {
     return idf(this.entries.size, df);
@@ -165,16 +140,12 @@ export class FaqIndex {
 
   /**
    * Best entries for a query, best first, with a 0..1 confidence (see scoring.ts). Only
-   * entries sharing a feature with the query are looked at, in two steps:
-   *  1. entry scores are summed from the posting lists, rarest feature first. Once the
-   *     shortlist is full and the features left could not lift an entry not seen yet
-   *     above the shortlist's last one, no new entry is admitted: frequent words ("hàng",
-   *     "giao") only add to entries already found, and cost what the shortlist costs;
-   *  2. the shortlisted entries get the full per-variant scoring.
+   * entries sharing a feature with the query are looked at: their entry scores come from
+   * the posting lists (`shortlist`), then the shortlisted ones get the per-variant scoring.
    */
   search(query: string, limit = 2): SearchResult {
     const analysed = analyze(query);
-    const terms = repairQuery(analysed, this.repairVocabulary, this.options.typo);
+    const terms = repairQuery(analysed, this.vocabulary, this.options.typo);
     const unknown = terms.filter((t) => !t.known && !t.stop).map((t) => t.folded);
     const result: SearchResult = { candidates: [], terms, contentFree: isContentFree(analysed), unknown };
     if (this.entries.size === 0 || terms.length === 0) return result;
@@ -195,10 +166,10 @@ export class FaqIndex {
     }
     if (perfect === 0 || features.length === 0) return result;
 
-    const shortlist = this.shortlist(features, o.shortlist);
     const avgLength = this.totalLength / Math.max(1, this.docCount);
     const candidates: Candidate[] = [];
-    for (const [entryId, entryScore] of shortlist) {
+    for (const [slot, entryScore] of shortlist(features, this.idOfSlot.length, o)) {
+      const entryId = this.idOfSlot[slot]!;
       let best: Candidate | null = null;
       for (const doc of this.docsOf.get(entryId)!) {
         let score = 0;
@@ -218,31 +189,6 @@ export class FaqIndex {
     }
     result.candidates = candidates.sort((x, y) => y.confidence - x.confidence || x.faqId.localeCompare(y.faqId)).slice(0, limit);
     return result;
-  }
-
-  /** Step 1 of `search`: entry → entry score, for at most about `size` entries. */
-  private shortlist(features: QueryFeature[], size: number): [string, number][] {
-    const o = this.options;
-    const value = (f: QueryFeature, centrality: number): number => f.weight * f.idf * (1 - o.topical + o.topical * centrality);
-    const byRarity = [...features].sort((x, y) => x.postings.size - y.postings.size);
-    let remaining = byRarity.reduce((sum, f) => sum + f.weight * f.idf, 0);
-    const scores = new Map<string, number>();
-    let admitting = true;
-    for (const f of byRarity) {
-      if (admitting && scores.size > size) admitting = remaining >= kthLargest(scores, size);
-      if (admitting || f.postings.size <= scores.size) {
-        for (const [entryId, c] of f.postings) {
-          if (admitting || scores.has(entryId)) scores.set(entryId, (scores.get(entryId) ?? 0) + value(f, c));
-        }
-      } else {
-        for (const [entryId, s] of scores) {
-          const c = f.postings.get(entryId);
-          if (c !== undefined) scores.set(entryId, s + value(f, c));
-        }
-      }
-      remaining -= f.weight * f.idf;
-    }
-    return [...scores.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, size);
   }
 
   private ownWeight(doc: Doc): number {
@@ -271,8 +217,4 @@ export class FaqIndex {
     const foldedDf = this.postings.get(f.folded!)?.size ?? 0;
     return foldedDf === 0 ? null : { idf: 0, budget: this.idf(foldedDf) };
   }
-}
-
-function kthLargest(scores: Map<string, number>, k: number): number {
-  return [...scores.values()].sort((a, b) => b - a)[k - 1] ?? 0;
 }

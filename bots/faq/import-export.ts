@@ -129,7 +129,7 @@ export function parseFaqCsv(source: string): FaqEntry[] {
 }
 
 /** By file extension (.json or .csv). */
-export function parseFaqFile(fileName: string, source: string): FaqEntry[] {
+export function parseFaqByExtension(fileName: string, source: string): FaqEntry[] {
   if (/\.json$/i.test(fileName)) return parseFaqJson(source);
   if (/\.csv$/i.test(fileName)) return parseFaqCsv(source);
   throw new FaqFileError([{ message: `unsupported file type "${fileName}": use .json or .csv` }]);

@@ -1,6 +1,7 @@
 import { decide, DEFAULT_THRESHOLDS, type DecisionThresholds, type RankedCandidate } from './decision';
 import { cosine, type EmbeddingProvider, looksEnglish } from './embedding';
-import { FaqIndex, type ScoringOptions } from './faq-index';
+import { FaqIndex } from './faq-index';
+import type { ScoringOptions } from './scoring';
 import { isHumanRequest } from './human-request';
 import type { FaqEntry, MatchResult } from './types';
 

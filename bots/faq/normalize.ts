@@ -67,9 +67,19 @@ export function tokenize(text: string): string[] {
   return normalized === '' ? [] : normalized.split(' ');
 }
 
+/** Syllables repeat endlessly (Vietnamese has a few thousand), so their forms are cached (callers copy, never mutate, them). */
+const CACHE = new Map<string, Syllable>();
+const CACHE_LIMIT = 50_000;
+
 export function toSyllable(token: string): Syllable {
-  const folded = foldDiacritics(token);
-  return { text: token, folded, accent: accentKey(token), marked: folded !== token };
+  let syl = CACHE.get(token);
+  if (!syl) {
+    const folded = foldDiacritics(token);
+    syl = { text: token, folded, accent: accentKey(token), marked: folded !== token };
+    if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
+    CACHE.set(token, syl);
+  }
+  return syl;
 }
 
 /** Normalize and tokenize, keeping both forms of every syllable. */

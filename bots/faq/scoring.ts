@@ -73,3 +73,56 @@ export function confidence(variantScore: number, entryScore: number, variantCove
   const queryCoverage = (1 - o.bestOf) * mixed + o.bestOf * Math.max(v, e);
   return { confidence: queryCoverage ** o.queryShare * variantCoverage ** (1 - o.queryShare), queryCoverage };
 }
+
+export interface ShortlistFeature {
+  weight: number;
+  idf: number;
+  /** Entry slot → centrality of the feature in that entry. */
+  postings: Map<number, number>;
+}
+
+/**
+ * Step 1 of a search: entry scores summed from the posting lists, rarest feature first,
+ * for about `o.shortlist` entries (slots below `slots`). Once the shortlist is full and
+ * the features left could not lift an entry not seen yet above the shortlist's last one,
+ * no new entry is admitted: frequent words ("hàng", "giao") then only add to entries
+ * already found.
+ */
+export function shortlist(features: readonly ShortlistFeature[], slots: number, o: ScoringOptions): [number, number][] {
+  const scores = new Float64Array(slots);
+  const touched: number[] = [];
+  const byRarity = [...features].sort((x, y) => x.postings.size - y.postings.size);
+  let remaining = byRarity.reduce((sum, f) => sum + f.weight * f.idf, 0);
+  let admitting = true;
+  for (const f of byRarity) {
+    if (admitting && touched.length > o.shortlist) admitting = remaining >= kthLargest(scores, touched, o.shortlist);
+    const value = f.weight * f.idf;
+    const add = (slot: number, centrality: number): void => {
+      scores[slot]! += value * (1 - o.topical + o.topical * centrality);
+    };
+    if (admitting) {
+      for (const [slot, c] of f.postings) {
+        if (scores[slot] === 0) touched.push(slot);
+        add(slot, c);
+      }
+    } else if (f.postings.size <= touched.length) {
+      for (const [slot, c] of f.postings) if (scores[slot]! > 0) add(slot, c);
+    } else {
+      for (const slot of touched) {
+        const c = f.postings.get(slot);
+        if (c !== undefined) add(slot, c);
+      }
+    }
+    remaining -= value;
+  }
+  return touched
+    .map((slot): [number, number] => [slot, scores[slot]!])
+    .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+    .slice(0, o.shortlist);
+}
+
+function kthLargest(scores: Float64Array, touched: readonly number[], k: number): number {
+  const values = Float64Array.from(touched, (slot) => scores[slot]!);
+  values.sort();
+  return values[values.length - k] ?? 0;
+}

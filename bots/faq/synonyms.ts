@@ -50,14 +50,19 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   'tp hcm': 'hồ chí minh',
 };
 
-const MAX_WORDS = 5;
 const TABLE = new Map<string, Syllable[]>(Object.entries(SYNONYMS).map(([k, v]) => [k, syllables(v)]));
+/** First syllable of a key → the longest key starting with it, in syllables. */
+const LONGEST = new Map<string, number>();
+for (const key of TABLE.keys()) {
+  const words = key.split(' ');
+  LONGEST.set(words[0]!, Math.max(LONGEST.get(words[0]!) ?? 0, words.length));
+}
 
 export function applySynonyms(input: readonly Syllable[]): Syllable[] {
   const out: Syllable[] = [];
   for (let i = 0; i < input.length; ) {
     let replaced = false;
-    for (let n = Math.min(MAX_WORDS, input.length - i); n >= 1 && !replaced; n--) {
+    for (let n = Math.min(LONGEST.get(input[i]!.folded) ?? 0, input.length - i); n >= 1 && !replaced; n--) {
       const key = input
         .slice(i, i + n)
         .map((s) => s.folded)

@@ -4,7 +4,7 @@ const tseslint = require('typescript-eslint');
 const boundaries = require('./scripts/eslint/boundaries');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'widget/dist/**', 'coverage/**', 'test-artifacts/**', 'bench/results*'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'widget/dist/**', 'inbox/dist/**', 'coverage/**', 'test-artifacts/**', 'bench/results*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,138 @@
+/** Shapes of the REST API (/api/v1) as the inbox uses them. */
+
+export type Role = 'admin' | 'supervisor' | 'agent';
+export type ConvStatus = 'bot' | 'pending' | 'open' | 'snoozed' | 'resolved';
+export type Presence = 'online' | 'away' | 'offline';
+
+export interface AgentView {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface Agent extends AgentView {
+  maxConversations: number;
+  presence: Presence;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  memberIds: number[];
+}
+
+export interface InboxSettings {
+  routing?: 'round_robin' | 'least_busy' | 'manual';
+  prechat?: { name?: PrechatMode; phone?: PrechatMode; email?: PrechatMode };
+  allowedOrigins?: string[];
+  greeting?: string | null;
+  [key: string]: unknown;
+}
+export type PrechatMode = 'off' | 'optional' | 'required';
+
+export interface Inbox {
+  id: number;
+  channel: string;
+  accountId: string;
+  name: string;
+  botEnabled: boolean;
+  teamId: number | null;
+  settings: InboxSettings;
+  memberIds?: number[];
+}
+
+export interface ConvItem {
+  id: number;
+  inboxId: number;
+  channel: string;
+  status: ConvStatus;
+  contact: { id: number; name: string | null };
+  assigneeId: number | null;
+  teamId: number | null;
+  lastMessageAt: string | null;
+  unread: number;
+  /** Client-side only: a short preview of the last message seen live. */
+  preview?: string;
+}
+
+export interface ConvDetail {
+  id: number;
+  inboxId: number;
+  inboxName: string;
+  channel: string;
+  status: ConvStatus;
+  contact: { id: number; name: string | null; phone: string | null; email: string | null; avatarUrl: string | null };
+  assigneeId: number | null;
+  teamId: number | null;
+  createdAt: string;
+  lastMessageAt: string | null;
+  lastInboundAt: string | null;
+  snoozedUntil: string | null;
+  reopenCount: number;
+}
+
+export interface MessageContent {
+  type: string;
+  text?: string;
+  url?: string;
+  name?: string;
+  caption?: string;
+  size?: number;
+  mimeType?: string;
+  title?: string;
+  payload?: string;
+  label?: string;
+  lat?: number;
+  lng?: number;
+  quickReplies?: { title: string; payload: string }[];
+}
+
+export interface Message {
+  id: number;
+  direction: 'in' | 'out';
+  senderType: 'contact' | 'bot' | 'agent' | 'system' | string;
+  senderId: number | null;
+  content: MessageContent;
+  private: boolean;
+  status: string;
+  error: string | null;
+  createdAt: string;
+}
+
+export interface Canned {
+  id: number;
+  shortCode: string;
+  content: string;
+}
+
+export interface FaqEntry {
+  id: number | string;
+  question: string;
+  variants: string[];
+  answer: string;
+  lang: string;
+  inboxId: number | null;
+}
+
+export interface Unanswered {
+  question: string;
+  action: string;
+  reason: string | null;
+  at: string;
+  conversationId: number | null;
+}
+
+export interface ContactDetail {
+  id: number;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  avatarUrl: string | null;
+  identities: { channel: string; accountId: string; externalId: string }[];
+  conversations: { id: number; inboxId: number; channel: string; status: ConvStatus; createdAt: string; lastMessageAt: string | null }[];
+}
+
+export interface Items<T> {
+  items: T[];
+}

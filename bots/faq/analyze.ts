@@ -5,8 +5,9 @@ import { expandTeencode, lookupTeencode } from './teencode';
 
 /**
  * From text to the terms the index works with: normalize, expand teencode, stem English
- * words, rewrite synonyms, and flag stop-words. Indexing and querying go through the same function, so an
- * abbreviation in an FAQ variant is understood the same way as in a question.
+ * words, rewrite synonyms, flag stop-words and place names. Indexing and querying go
+ * through the same function, so an abbreviation in an FAQ variant is understood the same
+ * way as in a question.
  */
 
 export interface Term extends Syllable {
@@ -27,7 +28,7 @@ const VI_STOP = [
   'là', 'thì', 'có', 'của', 'cho', 'ạ', 'à', 'ơi', 'vậy', 'nhé', 'nha', 'nhỉ', 'hả', 'hở', 'shop', 'admin', 'bạn', 'mình', 'em', 'anh', 'chị',
   'tôi', 'tui', 'đã', 'dạ', 'rồi', 'với', 'được', 'hỏi', 'muốn', 'biết', 'giúp', 'này', 'đó', 'đấy', 'đây', 'kia', 'cái', 'những', 'các',
   'một', 'như', 'ấy', 'luôn', 'nữa', 'lắm', 'thôi', 'vâng', 'ừ', 'ok', 'và', 'hay', 'hoặc', 'mà', 'nên', 'cần', 'vui', 'lòng', 'ơn', 'làm',
-  'chào', 'alo', 'hi', 'hello', 'xin', 'bên', 'ạh', 'để', 'ở',
+  'chào', 'alo', 'hi', 'hello', 'xin', 'bên', 'để', 'ở',
 ];
 const FOLDED_CONTENT = new Set(['ban', 'muon', 'nay', 'thoi', 'lam', 'cai', 'ha', 'can', 'xin', 'hay', 'long', 'on', 'vui', 'ben', 'nen', 'ma', 'cac']);
 const EN_STOP = [

@@ -125,4 +125,4 @@ export function looksEnglish(text: string): boolean {
 }
 
 /** English words that happen to be well-formed Vietnamese syllables. */
-const EN_FUNCTION_WORDS = new Set(['do', 'you', 'can', 'i', 'a', 'to', 'the', 'is', 'my', 'me', 'how', 'much', 'long', 'on', 'in', 'it', 'an', 'at', 'no', 'yet', 'pay', 'buy', 'get', 'open', 'time', 'have', 'any', 'one', 'to', 'we', 'up', 'use', 'take', 'come', 'home']);
+const EN_FUNCTION_WORDS = new Set(['do', 'you', 'can', 'i', 'a', 'to', 'the', 'is', 'my', 'me', 'how', 'much', 'long', 'on', 'in', 'it', 'an', 'at', 'no', 'yet', 'pay', 'buy', 'get', 'open', 'time', 'have', 'any', 'one', 'we', 'up', 'use', 'take', 'come', 'home']);

@@ -27,7 +27,7 @@ const CONTACT = [
 ].join('|');
 
 /** Filler a bare request may carry ("nhân viên ơi", "cho mình gặp ạ", "agent please"). */
-const FILLER = new Set(['a', 'oi', 'voi', 'nhe', 'nha', 'di', 'giup', 'em', 'minh', 'toi', 'anh', 'chi', 'cho', 'xin', 'lam', 'on', 'vui', 'long', 'please', 'pls', 'plz', 'now', 'dau', 'roi', 'the', 'vay', 'shop', 'can', 'muon', 'gap', 'an', 'a', 'i', 'need', 'want']);
+const FILLER = new Set(['a', 'oi', 'voi', 'nhe', 'nha', 'di', 'giup', 'em', 'minh', 'toi', 'anh', 'chi', 'cho', 'xin', 'lam', 'on', 'vui', 'long', 'please', 'pls', 'plz', 'now', 'dau', 'roi', 'the', 'vay', 'shop', 'can', 'muon', 'gap', 'an', 'i', 'need', 'want']);
 const BARE = /^(?:nhan vien|tu van vien|tong dai vien|nguoi that|nguoi that su|cham soc khach hang|human|agent|operator|representative|real person|live agent|live person|human agent|customer service)$/;
 
 const PATTERNS: RegExp[] = [

@@ -46,7 +46,8 @@ export function createFaqMatcher(entries: readonly FaqEntry[], options: FaqMatch
       const flat = await provider.embed(texts.flat());
       let i = 0;
       missing.forEach((e, k) => {
-        vectors.set(e.id, flat.slice(i, i + texts[k]!.length));
+        // An entry edited or removed while the provider worked is left for the next call.
+        if (index.get(e.id) === e) vectors.set(e.id, flat.slice(i, i + texts[k]!.length));
         i += texts[k]!.length;
       });
     }
@@ -60,7 +61,7 @@ export function createFaqMatcher(entries: readonly FaqEntry[], options: FaqMatch
     if (!q) return lexical;
     const ranked: RankedCandidate[] = [];
     for (const [faqId, vs] of await entryVectors()) {
-      ranked.push({ faqId, confidence: Math.max(0, ...vs.map((v) => cosine(q, v))) });
+      if (index.get(faqId)) ranked.push({ faqId, confidence: Math.max(0, ...vs.map((v) => cosine(q, v))) });
     }
     ranked.sort((a, b) => b.confidence - a.confidence);
     const decision = decide(ranked.slice(0, 2), false, embeddingThresholds);

@@ -90,6 +90,7 @@ export interface ShortlistFeature {
  */
 export function shortlist(features: readonly ShortlistFeature[], slots: number, o: ScoringOptions): [number, number][] {
   const scores = new Float64Array(slots);
+  const admitted = new Uint8Array(slots);
   const touched: number[] = [];
   const byRarity = [...features].sort((x, y) => x.postings.size - y.postings.size);
   let remaining = byRarity.reduce((sum, f) => sum + f.weight * f.idf, 0);
@@ -102,11 +103,14 @@ export function shortlist(features: readonly ShortlistFeature[], slots: number, 
     };
     if (admitting) {
       for (const [slot, c] of f.postings) {
-        if (scores[slot] === 0) touched.push(slot);
+        if (!admitted[slot]) {
+          admitted[slot] = 1;
+          touched.push(slot);
+        }
         add(slot, c);
       }
     } else if (f.postings.size <= touched.length) {
-      for (const [slot, c] of f.postings) if (scores[slot]! > 0) add(slot, c);
+      for (const [slot, c] of f.postings) if (admitted[slot]) add(slot, c);
     } else {
       for (const slot of touched) {
         const c = f.postings.get(slot);

@@ -16,7 +16,7 @@ const TEENCODE: Readonly<Record<string, string>> = {
   // bao nhiêu
   bn: 'bao nhiêu', bnh: 'bao nhiêu', bnhiu: 'bao nhiêu', bnhieu: 'bao nhiêu', baonhieu: 'bao nhiêu', nhiu: 'nhiêu', nhìu: 'nhiêu',
   // pronouns and particles
-  mk: 'mình', mik: 'mình', mjk: 'mình', mh: 'mình', e: 'em', ak: 'à', ah: 'à', nha: 'nhé', nhá: 'nhé',
+  mk: 'mình', mik: 'mình', mjk: 'mình', mh: 'mình', e: 'em', ak: 'à', ah: 'à', nhá: 'nhé',
   ad: 'admin', add: 'admin', ads: 'admin', j: 'gì', ji: 'gì', z: 'vậy', zậy: 'vậy', dậy: 'vậy', v: 'vậy', vs: 'với', r: 'rồi', rùi: 'rồi', ròi: 'rồi',
   cx: 'cũng', cg: 'cũng', ms: 'mới', nx: 'nữa', trc: 'trước', ng: 'người', mn: 'mọi người', bik: 'biết', bít: 'biết', wa: 'qua', wá: 'quá',
   mún: 'muốn', lm: 'làm', thik: 'thích', hnay: 'hôm nay', hqua: 'hôm qua', bh: 'bảo hành', tg: 'thời gian', ntn: 'như thế nào', tn: 'thế nào',

@@ -11,6 +11,7 @@ import type { ConversationRow, MessageRow } from '../store/schema';
 import type { AgentView } from './auth-service';
 import { parse, type ApiRouter } from './api-router';
 import { loadVisibleConversation, seesAll } from './access';
+import { UPLOAD_SCHEME, uploadIdOf, type UploadStore } from '../uploads/upload-store';
 
 const listQuery = z.object({
   status: z.enum([...CONVERSATION_STATUSES, 'all']).default('all'),
@@ -32,11 +33,15 @@ export interface ConversationRouteDeps {
   actions: ConversationActions;
   outbound: OutboundMessages;
   api: ApiRouter;
+  uploads: UploadStore;
+  publicUrl: () => string;
 }
 
 /** /api/v1/conversations: the inbox's list, one conversation, its messages, and every action on it. */
 export function conversationRoutes(deps: ConversationRouteDeps): Router {
-  const { db, actions, outbound, api } = deps;
+  const { db, actions, outbound, api, uploads } = deps;
+  /** Attachments are shown to agents through signed, expiring links. */
+  const messageJson = (m: MessageRow) => withSignedLinks(toMessageJson(m), uploads, deps.publicUrl());
   const r = express.Router();
   const auth = api.requireAgent();
 
@@ -99,6 +104,18 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
     res.status(201).json(messageJson(row));
   });
 
+  r.post('/conversations/:id/attachments', auth, express.raw({ type: () => true, limit: uploads.maxBytes }), async (req, res) => {
+    const agent = req.session!.agent;
+    const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
+    const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const name = decodeURIComponent(req.get('x-filename') ?? 'file');
+    const stored = await uploads.save(data, name, `agent:${agent.id}`);
+    const url = `${UPLOAD_SCHEME}${stored.id}`;
+    const content = stored.inline ? { type: 'image' as const, url } : { type: 'file' as const, url, name: stored.name, size: stored.size, mimeType: stored.mime };
+    const row = await outbound.post(conv.id, { content, sender: { type: 'agent', id: agent.id } });
+    res.status(201).json(messageJson(row));
+  });
+
   r.post('/conversations/:id/assign', auth, async (req, res) => {
     const agent = req.session!.agent;
     const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
@@ -153,7 +170,7 @@ async function conversationDetail(db: Db, conv: ConversationRow) {
   };
 }
 
-export function messageJson(m: MessageRow) {
+export function toMessageJson(m: MessageRow) {
   return {
     id: m.id,
     direction: m.direction,
@@ -173,4 +190,11 @@ async function assertAgentExists(db: Db, id: number): Promise<void> {
 
 async function assertTeamExists(db: Db, id: number): Promise<void> {
   if (!(await db.selectFrom('teams').select('id').where('id', '=', id).executeTakeFirst())) throw new GatewayError('GW_ERR_VALIDATION', `no team ${id}`);
+}
+
+/** Replace `upload://` references with links the agent's browser can open. */
+function withSignedLinks<T extends { content: unknown }>(json: T, uploads: UploadStore, base: string): T {
+  const c = json.content as { url?: unknown };
+  const id = typeof c?.url === 'string' ? uploadIdOf(c.url) : null;
+  return id ? { ...json, content: { ...c, url: uploads.signedUrl(base, id) } } : json;
 }

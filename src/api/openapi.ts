@@ -79,6 +79,15 @@ export function baseDocument(): { openapi: string; info: Schema; servers: Schema
         get: { summary: 'Its messages, oldest first', tags: ['conversations'], parameters: [id], responses: { '200': json(list('Message')), ...common } },
         post: { summary: 'Reply (or add a private note) as the signed-in agent', tags: ['conversations'], parameters: [id], requestBody: body({ type: 'object', required: ['text'], properties: { text: { type: 'string' }, private: { type: 'boolean' } } }), responses: { '201': json(ref('Message')), ...common, '409': err('resolved: reopen first') } },
       },
+      '/conversations/{id}/attachments': {
+        post: {
+          summary: 'Send a file or image as the signed-in agent (raw body; type decided by content; X-Filename header)',
+          tags: ['conversations'],
+          parameters: [id, { name: 'X-Filename', in: 'header', schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '201': json(ref('Message')), ...common, '413': err('too large') },
+        },
+      },
       '/conversations/{id}/assign': {
         post: { summary: 'Assign or transfer to an agent and/or team', tags: ['conversations'], parameters: [id], requestBody: body({ type: 'object', properties: { agentId: { type: ['integer', 'null'] }, teamId: { type: ['integer', 'null'] }, note: { type: 'string' } } }), responses: { '200': json(ref('Conversation')), ...common, '409': err('invalid transition') } },
       },

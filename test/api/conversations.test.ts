@@ -116,4 +116,18 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('conversations A
     expect((await call('agent', 'POST', `/conversations/${ids.conv}/assign`, { agentId: 424242 })).status).toBe(400);
     expect((await call('agent', 'GET', '/conversations/abc')).status).toBe(400);
   });
+
+  test('an agent sends an image; it goes out through the channel and the API shows a signed link', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const res = await fetch(`${url}/api/v1/conversations/${ids.conv}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${tokens.agent}`, 'content-type': 'image/png', 'x-filename': 'anh.png' }, body: new Uint8Array(png) });
+    expect(res.status).toBe(201);
+    const msg = (await res.json()) as { content: { type: string; url: string } };
+    expect(msg.content.type).toBe('image');
+    expect(msg.content.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/uploads\/[0-9a-f-]{36}\?exp=\d+&sig=/);
+    expect(Buffer.from(await (await fetch(msg.content.url)).arrayBuffer())).toEqual(png);
+    await gw.dispatcher.idle();
+    expect(shop.sentTo('khach-1').at(-1)!.content).toMatchObject({ type: 'image', url: expect.stringMatching(/^upload:\/\//) });
+    const bad = await fetch(`${url}/api/v1/conversations/${ids.conv}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${tokens.agent}` }, body: '<html>' });
+    expect(bad.status).toBe(400);
+  });
 });

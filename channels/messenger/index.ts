@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import type { ChannelAdapter, ChannelHost, OutboundMessage, SendResult } from '../../src/core/channel';
+import type { ReplyWindow, ChannelAdapter, ChannelHost, OutboundMessage, SendResult } from '../../src/core/channel';
 import { isGatewayError } from '../../src/core/errors';
 import { KeyedSerialQueue } from '../../src/core/keyed-queue';
 import type { ParsedEvent } from '../../src/core/message';
@@ -12,6 +12,7 @@ import type { SendRateLimiter } from './rate-limit';
 import { messengerCapabilities } from './render';
 import { createMessengerSender } from './send';
 import { verifySignature, verifySubscription } from './verify';
+import { decideWindow, HUMAN_AGENT_WINDOW_MS, STANDARD_WINDOW_MS } from './window';
 
 export { loadMessengerConfig, type MessengerConfig } from './config';
 
@@ -110,6 +111,15 @@ export function createMessengerChannel(config: MessengerConfig, options: Messeng
 
     async markRead(address) {
       await sender.markSeen(address).catch((err) => host?.logger.debug({ err: describe(err) }, 'messenger mark_seen not sent'));
+    },
+
+    async replyWindow(_address, lastInboundAt, at): Promise<ReplyWindow> {
+      const d = decideWindow({ lastInboundAt, now: at, senderType: 'agent', humanAgentGranted: config.humanAgent });
+      if (!d.allowed) return { canReply: false, closesAt: null, freeRepliesLeft: null, note: d.reason };
+      const tagged = d.messagingType === 'MESSAGE_TAG';
+      const closesAt = new Date(lastInboundAt!.getTime() + (tagged ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS));
+      // ref: https://developers.facebook.com/docs/messenger-platform/policy/policy-overview (24 h; HUMAN_AGENT up to 7 days)
+      return { canReply: true, closesAt, freeRepliesLeft: null, note: tagged ? 'Messenger: outside 24 h — replies go with the HUMAN_AGENT tag (up to 7 days)' : 'Messenger: inside the 24-hour window' };
     },
 
     close: () => queue.drain(),

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { ChannelAdapter, ChannelCapabilities, ChannelHost } from '../../src/core/channel';
+import type { ChannelAdapter, ChannelCapabilities, ChannelHost, ReplyWindow } from '../../src/core/channel';
 import { systemClock, type Clock } from '../../src/core/clock';
 import { KeyedSerialQueue } from '../../src/core/keyed-queue';
 import type { ParsedEvent } from '../../src/core/message';
@@ -7,7 +7,8 @@ import type { ZaloConfig } from './config';
 import { createZaloApi } from './oa-api';
 import { isPermissionRevoked, parseWebhook } from './parse';
 import { createZaloProfiles, type ZaloProfiles } from './profile';
-import type { ReplyCounter } from './reply-counter';
+import { InMemoryReplyCounter, type ReplyCounter } from './reply-counter';
+import { CS_WINDOW_MS, evaluateWindow } from './window';
 import { createZaloSender } from './send';
 import { InMemoryTokenStore, type TokenStore } from './token-store';
 import { TokenManager } from './tokens';
@@ -62,7 +63,8 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
     seed: { accessToken: config.accessToken, refreshToken: config.refreshToken },
   });
   const api = createZaloApi({ baseUrl: config.apiUrl });
-  const sender = createZaloSender({ api, tokens, config, clock, replies: options.replies });
+  const replies = options.replies ?? new InMemoryReplyCounter();
+  const sender = createZaloSender({ api, tokens, config, clock, replies });
   const queue = new KeyedSerialQueue();
   let host: ChannelHost | null = null;
   const profiles = createZaloProfiles({
@@ -101,6 +103,14 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
     capabilities: ZALO_CAPABILITIES,
     tokens,
     profiles,
+
+    async replyWindow(address, lastInboundAt, at): Promise<ReplyWindow> {
+      const sent = await replies.count(address.accountId, address.externalUserId, lastInboundAt);
+      const w = evaluateWindow({ lastInboundAt, oaMessagesSinceLastInbound: sent, now: at });
+      const closesAt = lastInboundAt ? new Date(lastInboundAt.getTime() + CS_WINDOW_MS) : null;
+      if (!w.allowed) return { canReply: false, closesAt: null, freeRepliesLeft: 0, note: w.reason ?? 'Zalo: replies are closed' };
+      return { canReply: true, closesAt, freeRepliesLeft: w.freeRepliesLeft, note: w.charged ? `Zalo: ${w.reason}` : `Zalo: ${w.freeRepliesLeft} free replies left` };
+    },
 
     mount(h: ChannelHost) {
       host = h;

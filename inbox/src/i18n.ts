@@ -165,6 +165,9 @@ const vi = {
   cannedEmpty: 'Không có câu trả lời mẫu nào khớp “/{q}”.',
   cannedHint: '↑↓ để chọn · Enter để chèn · Esc để đóng',
   resolvedComposer: 'Cuộc trò chuyện đã xong — mở lại để trả lời khách (ghi chú nội bộ vẫn được).',
+  windowClosed: 'Không thể trả lời qua kênh này',
+  windowOpenUntil: 'Trả lời được đến',
+  freeRepliesLeft: 'Tin miễn phí còn lại',
 
   // contact panel
   phone: 'Điện thoại',
@@ -437,6 +440,9 @@ const en: Record<MessageKey, string> = {
   cannedEmpty: 'No canned response matches “/{q}”.',
   cannedHint: '↑↓ to choose · Enter to insert · Esc to close',
   resolvedComposer: 'This conversation is resolved — reopen it to reply (private notes still work).',
+  windowClosed: 'Replies are closed on this channel',
+  windowOpenUntil: 'Replies possible until',
+  freeRepliesLeft: 'Free replies left',
 
   phone: 'Phone',
   channelIds: 'Channels',

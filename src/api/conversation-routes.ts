@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CONVERSATION_STATUSES } from '../core/conversation-state';
 import { GatewayError } from '../core/errors';
 import { MAX_TEXT_LENGTH } from '../core/message';
+import type { ChannelAdapter, ReplyWindow } from '../core/channel';
 import type { ConversationActions } from '../pipeline/conversation-actions';
 import type { OutboundMessages } from '../pipeline/outbound';
 import type { Db } from '../store/unit-of-work';
@@ -35,6 +36,7 @@ export interface ConversationRouteDeps {
   api: ApiRouter;
   uploads: UploadStore;
   publicUrl: () => string;
+  channels: ReadonlyMap<string, ChannelAdapter>;
 }
 
 /** /api/v1/conversations: the inbox's list, one conversation, its messages, and every action on it. */
@@ -87,8 +89,23 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
 
   r.get('/conversations/:id', auth, async (req, res) => {
     const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
-    res.json(await conversationDetail(db, conv));
+    res.json({ ...(await conversationDetail(db, conv)), replyWindow: await replyWindowOf(conv) });
   });
+
+  /** The channel's messaging window for an agent reply now (shown on the composer). */
+  async function replyWindowOf(conv: ConversationRow): Promise<(Omit<ReplyWindow, 'closesAt'> & { closesAt: string | null }) | null> {
+    const row = await db
+      .selectFrom('inboxes as i')
+      .innerJoin('contact_identities as ci', (j) => j.onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'))
+      .select(['i.channel', 'i.account_id', 'ci.external_id'])
+      .where('i.id', '=', conv.inbox_id)
+      .where('ci.contact_id', '=', conv.contact_id)
+      .executeTakeFirst();
+    const channel = row ? deps.channels.get(row.channel) : undefined;
+    if (!row || !channel?.replyWindow) return null;
+    const w = await channel.replyWindow({ channel: row.channel, accountId: row.account_id, externalUserId: row.external_id }, conv.last_inbound_at, new Date());
+    return { ...w, closesAt: w.closesAt?.toISOString() ?? null };
+  }
 
   r.get('/conversations/:id/messages', auth, async (req, res) => {
     const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);

@@ -23,6 +23,11 @@ export interface ChannelAdapter {
   typing?(address: ChannelAddress, conversationId: number, typing: boolean, senderName: string | null): Promise<void>;
   /** Tell the contact the agents have read up to this message. */
   markRead?(address: ChannelAddress, conversationId: number, lastReadId: number): Promise<void>;
+  /**
+   * Whether an agent may reply now, under the platform's rules (Messenger's 24 h / Human
+   * Agent window, Zalo's 7 days and free replies). Absent: always open.
+   */
+  replyWindow?(address: ChannelAddress, lastInboundAt: Date | null, now: Date): Promise<ReplyWindow>;
   /** Release timers and connections at shutdown. */
   close?(): Promise<void>;
 }
@@ -102,3 +107,14 @@ export interface ChannelHost {
 export type ContactActivity =
   | { type: 'typing'; conversationId: number; typing: boolean }
   | { type: 'read'; conversationId: number; lastReadId: number };
+
+/** What the agent's composer shows about the channel's messaging window. */
+export interface ReplyWindow {
+  canReply: boolean;
+  /** Until when replies are possible as things stand (null: no limit known). */
+  closesAt: Date | null;
+  /** Free replies left (Zalo), when the channel counts them. */
+  freeRepliesLeft: number | null;
+  /** A short explanation for the agent. */
+  note: string;
+}

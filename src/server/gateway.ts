@@ -151,7 +151,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const auth = new AuthService(db, clock);
   const api = createApiRouter(auth, { secureCookies: config.publicUrl.startsWith('https://') });
   routes.use('/api/v1', api.router);
-  api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl }));
+  api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
   api.router.use(directoryRoutes(db, api, presence));
   const httpServer = http.createServer(app);
   // The widget runs on the business's own site: sockets (and the polling fallback) come

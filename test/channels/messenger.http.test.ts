@@ -113,6 +113,8 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Messenger throu
 
     const conv = (await gw.db.selectFrom('conversations').select('id').where('id', '!=', failed.conversation_id).executeTakeFirstOrThrow()).id;
     await gw.db.updateTable('conversations').set({ last_inbound_at: new Date(Date.now() - 25 * 3_600_000) }).where('id', '=', conv).execute();
+    const detail = (await (await fetch(`${url}/api/v1/conversations/${conv}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { replyWindow: { canReply: boolean; note: string } };
+    expect(detail.replyWindow).toMatchObject({ canReply: false, note: expect.stringMatching(/Human Agent/) });
     const callsBefore = graph.calls.length;
     await gw.outbound.post(conv, { content: { type: 'text', text: 'Dạ em trả lời muộn' }, sender: { type: 'agent', id: agent.id } });
     const refused = await waitFor(async () => (await gw.db.selectFrom('messages').select(['status', 'error']).where('conversation_id', '=', conv).where('sender_type', '=', 'agent').executeTakeFirst())?.status === 'failed' || undefined);

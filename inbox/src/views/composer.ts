@@ -1,3 +1,4 @@
+import type { ConvDetail } from '../types';
 /**
  * The reply box: Reply / Private note toggle, Enter to send (Shift+Enter for a new
  * line; never while an IME is composing — Vietnamese input methods compose), `/` for
@@ -41,7 +42,7 @@ export function focusComposer(asPrivate: boolean): void {
   focusListener?.();
 }
 
-export function Composer(props: { convId: number; resolved: boolean }): JSX.Element {
+export function Composer(props: { convId: number; resolved: boolean; replyWindow: ConvDetail['replyWindow'] }): JSX.Element {
   const convId = props.convId;
   const [isPrivate, setPrivate] = useState<boolean>(modes.get(convId) ?? false);
   const [text, setText] = useState<string>(drafts.get(`${convId}:${modes.get(convId) ? 'p' : 'r'}`) ?? '');
@@ -96,7 +97,8 @@ export function Composer(props: { convId: number; resolved: boolean }): JSX.Elem
 
   const canned = getState().canned ?? [];
   // A resolved conversation takes private notes, not replies (the server refuses them).
-  const blocked = props.resolved && !isPrivate;
+  const windowClosed = !isPrivate && props.replyWindow?.canReply === false;
+  const blocked = (props.resolved && !isPrivate) || windowClosed;
   const matches = slash ? filterCanned(canned, slash.query) : [];
 
   const update = (value: string, caret: number) => {
@@ -215,9 +217,13 @@ export function Composer(props: { convId: number; resolved: boolean }): JSX.Elem
         h(Icon, { name: 'lock', size: 14 }),
         t('note'),
       ),
-      blocked
+      props.resolved && !isPrivate
         ? h('span', { class: 'composer-warn' }, t('resolvedComposer'), h(Button, { small: true, variant: 'ghost', icon: 'reopen', onClick: () => void reopenConversation(convId) }, t('reopen')))
-        : h('span', { class: 'composer-hint' }, t('composerHint')),
+        : windowClosed
+          ? h('span', { class: 'composer-warn', 'data-testid': 'reply-window' }, `${t('windowClosed')}: ${props.replyWindow!.note}`)
+          : props.replyWindow && !isPrivate
+            ? h('span', { class: 'composer-hint', 'data-testid': 'reply-window' }, windowText(props.replyWindow))
+            : h('span', { class: 'composer-hint' }, t('composerHint')),
     ),
     h(
       'div',
@@ -244,4 +250,17 @@ export function Composer(props: { convId: number; resolved: boolean }): JSX.Elem
       ),
     ),
   );
+}
+
+/** "Trả lời được đến 14:05 23/11 · còn 6 tin miễn phí" — the channel's window in one line. */
+function windowText(w: NonNullable<ConvDetail['replyWindow']>): string {
+  const parts: string[] = [];
+  if (w.closesAt) {
+    const d = new Date(w.closesAt);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    parts.push(`${t('windowOpenUntil')} ${pad(d.getHours())}:${pad(d.getMinutes())} ${pad(d.getDate())}/${pad(d.getMonth() + 1)}`);
+  }
+  if (w.freeRepliesLeft !== null) parts.push(`${t('freeRepliesLeft')}: ${w.freeRepliesLeft}`);
+  if (parts.length === 0) parts.push(w.note);
+  return parts.join(' · ');
 }

@@ -22,7 +22,7 @@ export function ConversationPane(_props: object): JSX.Element {
   }
   const detail = s.detail;
   if (!detail || detail.id !== convId) return h('section', { class: 'conv-pane conv-loading' }, h(Spinner, null));
-  return h('section', { class: 'conv-pane', 'aria-label': contactName(detail.contact) }, h(ConversationHeader, { d: detail }), h(MessageList, { d: detail }), h(Composer, { convId: detail.id, resolved: detail.status === 'resolved' }));
+  return h('section', { class: 'conv-pane', 'aria-label': contactName(detail.contact) }, h(ConversationHeader, { d: detail }), h(MessageList, { d: detail }), h(Composer, { convId: detail.id, resolved: detail.status === 'resolved', replyWindow: detail.replyWindow ?? null }));
 }
 
 function ConversationHeader(props: { d: ConvDetail }): JSX.Element {

@@ -92,6 +92,7 @@ export class IngestPipeline {
     });
     if (conv.status === 'snoozed') conv = await this.wake(uow, inbox, conv, now);
     await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row) });
+    this.deps.logger.debug({ conversationId: conv.id, inboxId: inbox.id, channel: inbox.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
     return { stored: true, messageId: row.id, conversationId: conv.id };
   }
 

@@ -324,6 +324,17 @@ export async function sendMessage(convId: number, text: string, isPrivate: boole
   }
 }
 
+/** Send an image or file as the agent; the server checks its type by content. */
+export async function sendAttachment(convId: number, file: File): Promise<void> {
+  try {
+    const saved = await api.uploadFile<Message>(`/conversations/${convId}/attachments`, file, file.name);
+    setState((s) => (s.detail?.id === convId ? { messages: mergeMessages([saved], s.messages) } : {}));
+    patchConv(convId, { preview: file.name, lastMessageAt: saved.createdAt });
+  } catch (err) {
+    showToast('error', `${t('attachFailed')}: ${errorText(err)}`);
+  }
+}
+
 export function retryLocal(message: ShownMessage): void {
   const convId = getState().detail?.id;
   if (!convId || !message.local) return;

@@ -47,6 +47,17 @@ export interface RequestOptions {
   quiet401?: boolean;
 }
 
+/** POST a file as the raw body (attachments); the server decides its type from the bytes. */
+export async function uploadFile<T>(path: string, file: Blob, name: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': file.type || 'application/octet-stream', 'x-filename': encodeURIComponent(name) };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(API_BASE + path, { method: 'POST', headers, body: file, credentials: 'same-origin', cache: 'no-store' });
+  const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? 'GW_ERR_HTTP', json?.error?.message ?? `HTTP ${res.status}`);
+  return json as T;
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;

@@ -166,6 +166,8 @@ const vi = {
   cannedHint: '↑↓ để chọn · Enter để chèn · Esc để đóng',
   resolvedComposer: 'Cuộc trò chuyện đã xong — mở lại để trả lời khách (ghi chú nội bộ vẫn được).',
   windowClosed: 'Không thể trả lời qua kênh này',
+  attach: 'Đính kèm ảnh hoặc tệp',
+  attachFailed: 'Không gửi được tệp',
   windowOpenUntil: 'Trả lời được đến',
   freeRepliesLeft: 'Tin miễn phí còn lại',
 
@@ -441,6 +443,8 @@ const en: Record<MessageKey, string> = {
   cannedHint: '↑↓ to choose · Enter to insert · Esc to close',
   resolvedComposer: 'This conversation is resolved — reopen it to reply (private notes still work).',
   windowClosed: 'Replies are closed on this channel',
+  attach: 'Attach an image or file',
+  attachFailed: 'Could not send the file',
   windowOpenUntil: 'Replies possible until',
   freeRepliesLeft: 'Free replies left',
 

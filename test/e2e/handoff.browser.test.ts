@@ -60,6 +60,11 @@ describeInBrowser('hand-off from the widget to an agent in the inbox', () => {
     await agent.getByTestId('composer-send').click();
 
     await widget(visitor).locator('[data-testid="og-message"]').filter({ hasText: 'em hỗ trợ anh/chị ngay' }).waitFor({ timeout: 15_000 });
+
+    // the agent sends a picture from the composer; the visitor sees it
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await agent.getByTestId('composer-attach').locator('input[type=file]').setInputFiles({ name: 'bao-gia.png', mimeType: 'image/png', buffer: png });
+    await widget(visitor).locator('[data-testid="og-message"] img').first().waitFor({ timeout: 15_000 });
     await agent.screenshot({ path: artifact('e2e', 'handoff-inbox.png') });
     await visitor.screenshot({ path: artifact('e2e', 'handoff-widget.png') });
 

@@ -7,7 +7,7 @@ import type { ConvDetail } from '../types';
  */
 import { h, type JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { reopenConversation, sendMessage, sendTyping } from '../actions';
+import { reopenConversation, sendAttachment, sendMessage, sendTyping } from '../actions';
 import { t } from '../i18n';
 import { getState } from '../store';
 import type { Canned } from '../types';
@@ -228,6 +228,25 @@ export function Composer(props: { convId: number; resolved: boolean; replyWindow
     h(
       'div',
       { class: 'composer-box' },
+      isPrivate
+        ? null
+        : h(
+            'label',
+            { class: 'btn btn-ghost composer-attach', title: t('attach'), 'aria-label': t('attach'), 'data-testid': 'composer-attach' },
+            h(Icon, { name: 'file', size: 16 }),
+            h('input', {
+              type: 'file',
+              accept: 'image/*,application/pdf,.doc,.docx,.xls,.xlsx',
+              style: 'display:none',
+              disabled: blocked,
+              onChange: (e: Event) => {
+                const input = e.target as HTMLInputElement;
+                const file = input.files?.[0];
+                input.value = '';
+                if (file) void sendAttachment(convId, file);
+              },
+            }),
+          ),
       h('textarea', {
         ref: area,
         rows: 1,

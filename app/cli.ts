@@ -8,6 +8,7 @@ import { migrateToLatest } from '../src/store/migrate';
 import { composeGateway } from './compose';
 import { DEMO, seedDemo } from './demo-seed';
 import { runFaqCommand } from './faq-command';
+import { runSimulator } from './simulate';
 
 const USAGE = `Usage: omnigate <command>
 
@@ -15,6 +16,8 @@ Commands:
   start [--demo]   migrate, then serve (with --demo: seed the demo shop into an empty database)
   migrate          apply pending database migrations and exit
   seed-demo        add the demo shop (website inbox, team, agents, FAQ) and exit
+  simulate messenger|zalo
+                   a local stand-in for Facebook or Zalo: type as a customer, see the bot and agents answer
   faq ask --faq FILE "question" | --batch FILE
                    match questions against an FAQ file, one JSON line each
   help             show this text
@@ -29,11 +32,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'faq') return runFaqCommand(rest, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
-  if (!['start', 'migrate', 'seed-demo'].includes(command)) {
+  if (!['start', 'migrate', 'seed-demo', 'simulate'].includes(command)) {
     process.stderr.write(`omnigate: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  if (command === 'simulate') {
+    // its own database and any free port by default, so it runs beside a started gateway
+    const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', PORT: process.env.PORT ?? '0', DATA_DIR: process.env.DATA_DIR ?? `./data/simulator-${rest[0] ?? ''}` };
+    return runSimulator(rest[0] ?? '', env);
+  }
   const settings = loadSettings(process.env);
   if (command === 'migrate') return runMigrate(settings.core);
   if (command === 'seed-demo') return runSeed(settings.core);

@@ -26,10 +26,12 @@ interface FaqFileEntry {
   lang?: string;
 }
 
-/** Seed the demo shop, only into an empty database (no inbox yet). */
+/** Seed the demo shop, only into an empty database (no website inbox, no FAQ). */
 export async function seedDemo(db: Db, options: { onlyIfEmpty: boolean } = { onlyIfEmpty: true }): Promise<SeedReport> {
-  const existing = await db.selectFrom('inboxes').select('id').limit(1).executeTakeFirst();
-  if (existing && options.onlyIfEmpty) return { seeded: false, inboxId: null, faqEntries: 0 };
+  // "Empty" = no website inbox and no FAQ yet (Pages and OAs from the environment get inboxes at start).
+  const existing = await db.selectFrom('inboxes').select('id').where('channel', '=', 'widget').limit(1).executeTakeFirst();
+  const faq = await db.selectFrom('faq_entries').select('id').limit(1).executeTakeFirst();
+  if ((existing || faq) && options.onlyIfEmpty) return { seeded: false, inboxId: null, faqEntries: 0 };
   return db.transaction().execute(async (trx) => {
     const teams = [];
     for (const name of ['Chăm sóc khách hàng', 'Kinh doanh', 'Kỹ thuật']) {
@@ -53,15 +55,15 @@ export async function seedDemo(db: Db, options: { onlyIfEmpty: boolean } = { onl
       await trx.insertInto('team_members').values({ team_id: care.id, agent_id: a.id }).onConflict((oc) => oc.doNothing()).execute();
       await trx.insertInto('inbox_members').values({ inbox_id: inbox.id, agent_id: a.id }).onConflict((oc) => oc.doNothing()).execute();
     }
-    const faq = readDemoFaq();
-    for (const e of faq) {
+    const entries = readDemoFaq();
+    for (const e of entries) {
       await trx
         .insertInto('faq_entries')
         .values({ id: e.id, inbox_id: null, question: e.question, variants: toJson(e.variants ?? []), answer: e.answer, lang: e.lang ?? 'vi', updated_at: new Date() })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
-    return { seeded: true, inboxId: inbox.id, faqEntries: faq.length };
+    return { seeded: true, inboxId: inbox.id, faqEntries: entries.length };
   });
 }
 

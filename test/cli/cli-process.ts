@@ -16,7 +16,7 @@ export function runCli(args: string[], env: Record<string, string>, cwd = ROOT):
   const child = spawn(TSX, [path.join(ROOT, 'app', 'cli.ts'), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';

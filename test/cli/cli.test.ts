@@ -103,3 +103,16 @@ describe('omnigate faq ask', () => {
     expect(run.stderr()).toMatch(/line 2/);
   });
 });
+
+describe('omnigate simulate', () => {
+  test.each(['messenger', 'zalo'])('%s: a customer types, the bot answers through the fake platform API', async (kind) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-sim-'));
+    const run = runCli(['simulate', kind], { DATA_DIR: dataDir });
+    running.push(run);
+    await waitForOutput(run, /Type a message as the customer/);
+    run.child.stdin!.write('cửa hàng mở cửa mấy giờ vậy\n');
+    await waitForOutput(run, /(Page|OA): .*(8:00|8h)/);
+    run.child.stdin!.write('/quit\n');
+    expect(await run.exited).toBe(0);
+  });
+});

@@ -43,7 +43,7 @@ describe('agent realtime namespace', () => {
       const s: AgentSocket = ioClient(`${url}/agent`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
       s.once('connect', () => {
         sockets.push(s);
-        setTimeout(() => resolve(s), 100); // rooms are joined right after connect
+        setTimeout(() => resolve(s), 300); // rooms are joined right after connect (a database read)
       });
       s.once('connect_error', reject);
     });
@@ -96,7 +96,7 @@ describe('waiting alerts', () => {
       const { token } = (await login.json()) as { token: string };
       const socket: AgentSocket = ioClient(`${url}/agent`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
       await new Promise((r) => socket.once('connect', r as () => void));
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300));
       const notes: { kind: string; conversationId: number }[] = [];
       socket.on('notify', (n) => void notes.push(n));
       const r = await fake.receive('khach', 'có ai không?');

@@ -111,6 +111,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('bot runner on %
     expect(pending).toMatchObject({ status: 'pending', attempts: 1, last_error: 'GW_ERR_CHANNEL_TRANSIENT: Graph API 500' });
     h.fake.failWith = null;
     await contact(h.gw, h.fake, 'u7').expectReply(/8h–21h/, 10_000).expectReply(/giúp/, 10_000);
+    await h.gw.dispatcher.idle(); // the fake records a send before the dispatcher stores its result
     const statuses = await h.gw.db.selectFrom('messages').select('status').where('direction', '=', 'out').execute();
     expect(statuses.every((m) => m.status === 'sent')).toBe(true);
   });

@@ -9,6 +9,7 @@ import { createMessengerChannel } from '../channels/messenger';
 import { createZaloChannel } from '../channels/zalo';
 import { DbTokenStore } from '../channels/zalo/db-token-store';
 import { FaqBot } from '../bots/faq/faq-bot';
+import { loadEmbeddingProvider } from '../bots/faq/embedding';
 import { entriesForInbox } from '../bots/faq/faq-store';
 import { faqAdminRoutes, faqPaths } from '../bots/faq/admin-routes';
 import { WebhookBot } from '../bots/webhook/webhook-bot';
@@ -28,7 +29,8 @@ export async function composeGateway(settings: Settings, logger: Logger = create
   if (settings.messenger) channels.push(createMessengerChannel(settings.messenger));
   if (settings.zalo) channels.push(createZaloChannel(settings.zalo, { store: new DbTokenStore(store.db, store.kind) }));
   const db = store.db;
-  const faq = new FaqBot((inboxId) => entriesForInbox(db, inboxId));
+  const embedding = await loadEmbeddingProvider(settings.faqEmbeddingDir);
+  const faq = new FaqBot((inboxId) => entriesForInbox(db, inboxId), { embedding });
   const webhook = new WebhookBot((inboxId) => webhookTargetOf(db, inboxId), logger);
   return createGateway({
     config,

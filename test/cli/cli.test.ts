@@ -20,10 +20,11 @@ describe('configuration at start', () => {
       OMNIGATE_ADMIN_EMAIL: 'not-an-email',
       OMNIGATE_ADMIN_PASSWORD: 'short',
       MESSENGER_VERIFY_TOKEN: 'verify-token-123',
+      OMNIGATE_FAQ_EMBEDDING_DIR: '/nonexistent/model',
     });
     expect(await run.exited).toBe(2);
     const err = run.stderr();
-    for (const v of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'OMNIGATE_ADMIN_EMAIL', 'OMNIGATE_ADMIN_PASSWORD', 'MESSENGER_APP_SECRET']) expect(err).toContain(`${v}:`);
+    for (const v of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'OMNIGATE_ADMIN_EMAIL', 'OMNIGATE_ADMIN_PASSWORD', 'MESSENGER_APP_SECRET', 'OMNIGATE_FAQ_EMBEDDING_DIR']) expect(err).toContain(`${v}:`);
     expect(err).not.toContain('verify-token-123');
     expect(err).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
     expect(run.stdout()).toBe('');

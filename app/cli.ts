@@ -92,6 +92,8 @@ async function runStart(settings: Settings, demo: boolean): Promise<number> {
   if (settings.zalo) lines.push(`  Zalo OA webhook:             ${base}/webhooks/zalo (OA ${settings.zalo.oaId})`);
   process.stdout.write(`${lines.join('\n')}\n`);
   gateway.logger.info({ url, store: gateway.store.kind }, 'omnigate started');
+  // A stray rejected promise must not take every conversation down with it (Node 20 exits on one by default).
+  process.on('unhandledRejection', (err) => gateway.logger.error({ err }, 'unhandled promise rejection'));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

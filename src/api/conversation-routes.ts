@@ -12,6 +12,7 @@ import type { ConversationRow, MessageRow } from '../store/schema';
 import type { AgentView } from './auth-service';
 import { parse, type ApiRouter } from './api-router';
 import { loadVisibleConversation, seesAll } from './access';
+import { conversationAddress } from '../store/repos/conversations';
 import { UPLOAD_SCHEME, uploadIdOf, type UploadStore } from '../uploads/upload-store';
 
 const listQuery = z.object({
@@ -94,16 +95,10 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
 
   /** The channel's messaging window for an agent reply now (shown on the composer). */
   async function replyWindowOf(conv: ConversationRow): Promise<(Omit<ReplyWindow, 'closesAt'> & { closesAt: string | null }) | null> {
-    const row = await db
-      .selectFrom('inboxes as i')
-      .innerJoin('contact_identities as ci', (j) => j.onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'))
-      .select(['i.channel', 'i.account_id', 'ci.external_id'])
-      .where('i.id', '=', conv.inbox_id)
-      .where('ci.contact_id', '=', conv.contact_id)
-      .executeTakeFirst();
-    const channel = row ? deps.channels.get(row.channel) : undefined;
-    if (!row || !channel?.replyWindow) return null;
-    const w = await channel.replyWindow({ channel: row.channel, accountId: row.account_id, externalUserId: row.external_id }, conv.last_inbound_at, new Date());
+    const found = await conversationAddress(db, conv.id);
+    const channel = found ? deps.channels.get(found.address.channel) : undefined;
+    if (!found || !channel?.replyWindow) return null;
+    const w = await channel.replyWindow(found.address, conv.last_inbound_at, new Date());
     return { ...w, closesAt: w.closesAt?.toISOString() ?? null };
   }
 

@@ -7,6 +7,7 @@ import type { AgentView, AuthService } from '../api/auth-service';
 import { SESSION_COOKIE } from '../api/api-router';
 import type { PresenceRegistry } from '../server/presence';
 import type { Db } from '../store/unit-of-work';
+import { conversationAddress } from '../store/repos/conversations';
 import { AGENT_NAMESPACE, type AgentClientToServer, type AgentServerToClient } from './agent-protocol';
 
 interface AgentSocketData {
@@ -137,17 +138,13 @@ async function relayActivity(deps: AgentRealtimeDeps, nsp: AgentNamespace, a: Co
 
 async function agentTyping(deps: AgentRealtimeDeps, agent: AgentView, e: { conversationId: number; typing: boolean }): Promise<void> {
   if (!Number.isSafeInteger(e?.conversationId)) return;
-  const row = await deps.db
-    .selectFrom('conversations as c')
-    .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
-    .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'))
-    .leftJoin('inbox_members as im', (j) => j.onRef('im.inbox_id', '=', 'c.inbox_id').on('im.agent_id', '=', agent.id))
-    .select(['c.id', 'c.inbox_id', 'i.channel', 'i.account_id', 'ci.external_id', 'im.agent_id as member'])
-    .where('c.id', '=', e.conversationId)
-    .executeTakeFirst();
-  if (!row || (!row.member && agent.role === 'agent')) return;
-  const channel = deps.channels.get(row.channel);
-  await channel?.typing?.({ channel: row.channel, accountId: row.account_id, externalUserId: row.external_id }, row.id, Boolean(e.typing), agent.name);
+  const found = await conversationAddress(deps.db, e.conversationId);
+  if (!found) return;
+  if (agent.role === 'agent') {
+    const member = await deps.db.selectFrom('inbox_members').select('agent_id').where('inbox_id', '=', found.inboxId).where('agent_id', '=', agent.id).executeTakeFirst();
+    if (!member) return;
+  }
+  await deps.channels.get(found.address.channel)?.typing?.(found.address, e.conversationId, Boolean(e.typing), agent.name);
 }
 
 function cookieToken(header: string | undefined): string | null {

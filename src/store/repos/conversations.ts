@@ -1,3 +1,4 @@
+import type { ChannelAddress } from '../../core/channel';
 import type { Db } from '../unit-of-work';
 import type { ConversationRow, ConversationUpdate } from '../schema';
 
@@ -26,4 +27,16 @@ export async function latestConversation(db: Db, contactId: number, inboxId: num
 
 export async function updateConversation(db: Db, id: number, patch: ConversationUpdate): Promise<ConversationRow> {
   return db.updateTable('conversations').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Where a conversation's replies go: its inbox's channel account and the contact's identity there. */
+export async function conversationAddress(db: Db, conversationId: number): Promise<{ inboxId: number; address: ChannelAddress } | undefined> {
+  const row = await db
+    .selectFrom('conversations as c')
+    .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
+    .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'))
+    .select(['c.inbox_id', 'i.channel', 'i.account_id', 'ci.external_id'])
+    .where('c.id', '=', conversationId)
+    .executeTakeFirst();
+  return row ? { inboxId: row.inbox_id, address: { channel: row.channel, accountId: row.account_id, externalUserId: row.external_id } } : undefined;
 }

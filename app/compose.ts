@@ -6,6 +6,8 @@ import { createInbox } from '../src/store/repos/inboxes';
 import type { Db } from '../src/store/unit-of-work';
 import { createWidgetChannel } from '../channels/widget';
 import { createMessengerChannel } from '../channels/messenger';
+import { DbPageStore } from '../channels/messenger/db-page-store';
+import { messengerAdminPaths, messengerAdminRoutes } from '../channels/messenger/admin-routes';
 import { createZaloChannel } from '../channels/zalo';
 import { DbTokenStore } from '../channels/zalo/db-token-store';
 import { FaqBot } from '../bots/faq/faq-bot';
@@ -26,7 +28,8 @@ export async function composeGateway(settings: Settings, logger: Logger = create
   const config = settings.core;
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const channels: ChannelAdapter[] = [createWidgetChannel()];
-  if (settings.messenger) channels.push(createMessengerChannel(settings.messenger));
+  const messenger = settings.messenger ? createMessengerChannel(settings.messenger, { pageStore: new DbPageStore(store.db) }) : null;
+  if (messenger) channels.push(messenger);
   if (settings.zalo) channels.push(createZaloChannel(settings.zalo, { store: new DbTokenStore(store.db, store.kind) }));
   const db = store.db;
   const embedding = await loadEmbeddingProvider(settings.faqEmbeddingDir);
@@ -49,6 +52,10 @@ export async function composeGateway(settings: Settings, logger: Logger = create
         }),
       );
       gateway.api.describe({ ...faqPaths, ...botDecisionPaths });
+      if (messenger) {
+        gateway.api.router.use(messengerAdminRoutes(db, gateway.api, messenger));
+        gateway.api.describe(messengerAdminPaths);
+      }
       gateway.routes.use(pagesRouter());
     },
   });

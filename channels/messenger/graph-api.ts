@@ -4,7 +4,7 @@ import { mapGraphError, mapTransportError, MessengerError, type GraphOperation }
 import type { GraphErrorBody, RawProfile, SenderAction, SenderActionBody, SendApiBody, SendApiResponse } from './types';
 
 /**
- * A thin Graph API client: three calls, no retries (the outbox retries), errors already
+ * A thin Graph API client: four calls, no retries (the outbox retries), errors already
  * mapped to coded GatewayErrors. Tokens travel only in the `Authorization: Bearer` header,
  * never in URLs (which end up in proxy and access logs); nothing here logs.
  * // ref: https://developers.facebook.com/docs/messenger-platform/reference/send-api
@@ -14,6 +14,12 @@ export interface GraphApi {
   senderAction(pageToken: string, psid: string, action: SenderAction): Promise<void>;
   /** // ref: https://developers.facebook.com/documentation/business-messaging/messenger-platform/identity/user-profile */
   getProfile(pageToken: string, psid: string): Promise<RawProfile>;
+  /**
+   * Which Page a Page access token belongs to (`GET /me` answered as the Page), used to
+   * check a token before it is stored.
+   * // ref: https://developers.facebook.com/docs/pages-api/overview (Page access tokens; /me is the Page)
+   */
+  whoAmI(pageToken: string): Promise<{ id: string; name: string | null }>;
 }
 
 export interface GraphApiOptions {
@@ -63,6 +69,12 @@ export function createGraphApi(opts: GraphApiOptions): GraphApi {
   }
 
   return {
+    async whoAmI(pageToken) {
+      const data = await call<{ id?: unknown; name?: unknown } | null>('read', pageToken, 'GET', '/me', { params: { fields: 'id,name' }, timeout: opts.profileTimeoutMs ?? 5_000 });
+      if (!data || typeof data.id !== 'string') throw new MessengerError('GW_ERR_CHANNEL_TRANSIENT', 'Messenger: Meta did not say which Page this token belongs to', {}, true);
+      return { id: data.id, name: typeof data.name === 'string' ? data.name : null };
+    },
+
     async sendMessage(pageToken, body) {
       const data = await call<SendApiResponse | null>('send', pageToken, 'POST', '/me/messages', { data: body });
       if (!data || typeof data.message_id !== 'string') {

@@ -1,3 +1,4 @@
+import { staticPageTokens } from './pages';
 import { createGraphApi } from './graph-api';
 import { createProfileFetcher, toProfile } from './profile';
 import { startFakeGraph, type FakeGraph } from './simulator/fake-graph-server';
@@ -19,7 +20,7 @@ function setup(opts: { pages?: Record<string, string> } = {}) {
   const errors: unknown[] = [];
   const fetcher = createProfileFetcher({
     graph: createGraphApi({ graphUrl: fake.url, apiVersion: 'v24.0' }),
-    config: { pages: opts.pages ?? { [PAGE]: TOKEN } },
+    pages: staticPageTokens(opts.pages ?? { [PAGE]: TOKEN }),
     ttlMs: 60_000,
     failureTtlMs: 5_000,
     now: () => t,

@@ -1,5 +1,5 @@
 import { contactProfileSchema, type ContactProfile } from '../../src/core/message';
-import type { MessengerConfig } from './config';
+import type { PageTokens } from './pages';
 import type { GraphApi } from './graph-api';
 
 /**
@@ -17,7 +17,7 @@ export interface ProfileFetcher {
 
 export interface ProfileFetcherOptions {
   graph: GraphApi;
-  config: Pick<MessengerConfig, 'pages'>;
+  pages: PageTokens;
   ttlMs?: number;
   failureTtlMs?: number;
   maxEntries?: number;
@@ -41,8 +41,8 @@ export function createProfileFetcher(opts: ProfileFetcherOptions): ProfileFetche
   };
 
   const fetchProfile = async (key: string, pageId: string, psid: string): Promise<ContactProfile | null> => {
-    const token = opts.config.pages[pageId];
     try {
+      const token = await opts.pages.tokenOf(pageId);
       if (!token) throw new Error(`no access token for Page ${pageId}`);
       const value = toProfile(await opts.graph.getProfile(token, psid));
       remember(key, value, ttl);

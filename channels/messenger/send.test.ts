@@ -1,3 +1,4 @@
+import { staticPageTokens } from './pages';
 import type { OutboundMessage } from '../../src/core/channel';
 import { GatewayError } from '../../src/core/errors';
 import { isAmbiguous } from './errors';
@@ -24,7 +25,7 @@ beforeEach(() => fake.reset());
 
 const graph = (): GraphApi => createGraphApi({ graphUrl: fake.url, apiVersion: 'v24.0' });
 const sender = (opts: { humanAgent?: boolean; pages?: Record<string, string>; g?: GraphApi; rateLimiter?: SendRateLimiter } = {}) =>
-  createMessengerSender({ graph: opts.g ?? graph(), config: { pages: opts.pages ?? { [PAGE]: TOKEN }, humanAgent: opts.humanAgent ?? false }, now: () => now, rateLimiter: opts.rateLimiter });
+  createMessengerSender({ graph: opts.g ?? graph(), config: { humanAgent: opts.humanAgent ?? false }, pages: staticPageTokens(opts.pages ?? { [PAGE]: TOKEN }), now: () => now, rateLimiter: opts.rateLimiter });
 
 const outbound = (over: Partial<OutboundMessage> = {}): OutboundMessage => ({
   messageId: 42,

@@ -3,6 +3,7 @@ import { GatewayError } from '../../src/core/errors';
 import type { MessengerConfig } from './config';
 import { MessengerError, type MessengerErrorDetails } from './errors';
 import type { GraphApi } from './graph-api';
+import type { PageTokens } from './pages';
 import { createSendRateLimiter, type SendRateLimiter } from './rate-limit';
 import { renderMessage } from './render';
 import type { SenderAction, SendApiBody } from './types';
@@ -10,7 +11,8 @@ import { decideWindow } from './window';
 
 export interface MessengerSenderDeps {
   graph: GraphApi;
-  config: Pick<MessengerConfig, 'pages' | 'humanAgent'>;
+  config: Pick<MessengerConfig, 'humanAgent'>;
+  pages: PageTokens;
   rateLimiter?: SendRateLimiter;
   /** The clock the window rule uses. */
   now?: () => Date;
@@ -25,7 +27,7 @@ export interface MessengerSender {
 }
 
 /**
- * OutboundMessage → Send API calls. In order: find the Page token (unknown Page → a
+ * OutboundMessage → Send API calls. In order: find the Page's token (unknown Page → a
  * permanent config error), apply the window rule (a refusal costs no HTTP call), render,
  * pace per Page, post each part. Returns the LAST part's `message_id`.
  * A failure after some parts went out is made non-retryable (`details.partial`): a retry
@@ -36,16 +38,16 @@ export function createMessengerSender(deps: MessengerSenderDeps): MessengerSende
   const limiter = deps.rateLimiter ?? createSendRateLimiter();
   const now = deps.now ?? (() => new Date());
 
-  const tokenFor = (address: ChannelAddress): string => {
-    const token = deps.config.pages[address.accountId];
+  const tokenFor = async (address: ChannelAddress): Promise<string> => {
+    const token = await deps.pages.tokenOf(address.accountId);
     if (!token) {
-      throw new GatewayError('GW_ERR_CONFIG_INVALID', `Messenger: no access token for Page ${address.accountId}; add it to MESSENGER_PAGES`);
+      throw new GatewayError('GW_ERR_CONFIG_INVALID', `Messenger: no access token for Page ${address.accountId}; add the Page (admin API or MESSENGER_PAGES)`);
     }
     return token;
   };
 
   const action = async (address: ChannelAddress, act: SenderAction) => {
-    const token = tokenFor(address);
+    const token = await tokenFor(address);
     await limiter.acquire(address.accountId, address.externalUserId, 'text');
     await deps.graph.senderAction(token, address.externalUserId, act);
   };
@@ -53,7 +55,7 @@ export function createMessengerSender(deps: MessengerSenderDeps): MessengerSende
   return {
     async send(message) {
       const { address } = message;
-      const token = tokenFor(address);
+      const token = await tokenFor(address);
       const decision = decideWindow({ lastInboundAt: message.lastInboundAt, now: now(), senderType: message.senderType, humanAgentGranted: deps.config.humanAgent });
       if (!decision.allowed) throw new GatewayError('GW_ERR_MESSAGING_WINDOW_CLOSED', decision.reason, { window: decision.code });
 

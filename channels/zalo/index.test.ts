@@ -1,7 +1,7 @@
-import express from 'express';
-import pino from 'pino';
+import type express from 'express';
 import request from 'supertest';
-import type { ChannelHost, IngestResult } from '../../src/core/channel';
+import { recordingHost, type RecordingHost } from '../../test/fakes/recording-host';
+import { waitFor } from '../../test/support/wait';
 import { HOUR, ManualClock, MINUTE } from '../../src/core/clock';
 import type { InboundEvent } from '../../src/core/message';
 import type { ZaloConfig } from './config';
@@ -17,6 +17,7 @@ let zalo: FakeZalo;
 let channel: ZaloChannel;
 let app: express.Express;
 let ingested: InboundEvent[];
+let rec: RecordingHost;
 
 beforeEach(async () => {
   clock = new ManualClock('2026-01-05T02:00:00Z');
@@ -25,27 +26,19 @@ beforeEach(async () => {
   const config: ZaloConfig = { ...APP, accessToken: undefined, refreshToken: 'unused-seed', apiUrl: zalo.url, oauthUrl: zalo.oauthUrl };
   const store = new InMemoryTokenStore({ [APP.oaId]: { accessToken: issued.accessToken, refreshToken: issued.refreshToken, expiresAt: new Date(clock.now().getTime() + 25 * HOUR) } });
   channel = createZaloChannel(config, { store, clock });
-  ingested = [];
-  const router = express.Router();
-  const host = {
-    router,
-    logger: pino({ level: 'silent' }),
-    ingest: async (event: InboundEvent): Promise<IngestResult> => {
-      ingested.push(event);
-      return { stored: true, messageId: ingested.length, conversationId: 1 };
-    },
-  } as unknown as ChannelHost;
-  await channel.mount(host);
-  app = express();
-  app.use(router);
+  rec = recordingHost(() => channel);
+  ingested = rec.ingested;
+  await channel.mount(rec.host);
+  app = rec.app;
 });
 afterEach(() => zalo.close());
 
 describe('Zalo channel webhook route', () => {
-  it('verifies, answers 200, then ingests the message with the contact profile', async () => {
+  it('verifies, stores, answers 200, ingests the message, then adds the contact profile', async () => {
     const sent = zalo.userSendsText('u1', 'Shop ơi, còn hàng không?', { timestamp: clock.now().getTime() });
     await request(app).post('/webhooks/zalo').set(sent.headers).send(sent.rawBody).expect(200);
-    await channel.close?.();
+    expect(rec.accepted).toEqual([sent.rawBody]);
+    await rec.settle();
     expect(ingested).toEqual([
       expect.objectContaining({
         channel: 'zalo',
@@ -53,9 +46,10 @@ describe('Zalo channel webhook route', () => {
         externalUserId: 'u1',
         externalId: sent.msgId,
         content: { type: 'text', text: 'Shop ơi, còn hàng không?' },
-        profile: { name: 'Nguyễn Văn A' },
       }),
     ]);
+    const contact = await waitFor(() => rec.platformEvents.find((e) => e.kind === 'contact' && e.profile?.name));
+    expect(contact).toMatchObject({ origin: { externalUserId: 'u1' }, profile: { name: 'Nguyễn Văn A' } });
   });
 
   it('401 on a bad signature or a stale timestamp; nothing ingested', async () => {
@@ -63,15 +57,17 @@ describe('Zalo channel webhook route', () => {
     await request(app).post('/webhooks/zalo').set({ ...sent.headers, 'x-zevent-signature': `mac=${'0'.repeat(64)}` }).send(sent.rawBody).expect(401);
     const old = zalo.userSendsText('u1', 'x', { timestamp: clock.now().getTime() - 10 * MINUTE });
     await request(app).post('/webhooks/zalo').set(old.headers).send(old.rawBody).expect(401);
-    await channel.close?.();
+    await rec.settle();
+    expect(rec.accepted).toEqual([]);
     expect(ingested).toEqual([]);
   });
 
-  it('acknowledges other events (follow) without ingesting them', async () => {
+  it('hands follow to the core as a contact event, without a message', async () => {
     const follow = signedWebhookRequest(buildFollow({ appId: APP.appId, oaId: APP.oaId, userId: 'u1', timestamp: clock.now().getTime() }), APP.oaSecretKey);
     await request(app).post('/webhooks/zalo').set(follow.headers).send(follow.rawBody).expect(200);
-    await channel.close?.();
+    await rec.settle();
     expect(ingested).toEqual([]);
+    expect(rec.platformEvents).toEqual([expect.objectContaining({ kind: 'contact', follower: true })]);
   });
 
   it('sends through the CS API', async () => {

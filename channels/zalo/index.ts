@@ -2,7 +2,8 @@ import express from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHost, ReplyWindow } from '../../src/core/channel';
 import { systemClock, type Clock } from '../../src/core/clock';
 import { KeyedSerialQueue } from '../../src/core/keyed-queue';
-import type { ParsedEvent } from '../../src/core/message';
+import { contactKeyOf, type ParsedEvent } from '../../src/core/message';
+import { allEvents } from '../../src/pipeline/inbound-journal';
 import type { ZaloConfig } from './config';
 import { createZaloApi } from './oa-api';
 import { isPermissionRevoked, parseWebhook } from './parse';
@@ -17,15 +18,11 @@ import { verifyZaloSignature } from './verify';
 /**
  * The Zalo Official Account channel (OA Open API v3 + OAuth v4 — not the "Zalo Bot" platform).
  *
- * `POST /webhooks/zalo`: raw body → signature (401 when bad) → 200 at once → parse → for
- * messages, profile lookup then `host.ingest`, serialized per user so one user's messages keep
- * their order. Other kinds (echoes, receipts, follow, reactions) are logged until the core
- * handles them; `permission_revoked` is logged as an error (reconnect required).
+ * `POST /webhooks/zalo`: raw body → signature (401 when bad) → stored by the core's inbound
+ * journal → 200 → `processWebhook` (now, or after a crash): per user in order, messages are
+ * ingested (profile looked up afterwards, never blocking), echoes/receipts/follow update what
+ * is stored, `permission_revoked` marks the OA as needing reconnection, the rest is recorded.
  * ref: channels.md §3.1 (raw body first), §3.2 (ack fast, Zalo allows ~2 s)
- *
- * Open points for the gateway: a PostgreSQL TokenStore (the in-memory default forgets rotated
- * tokens on restart), a persistent dedupe (the core's unique externalId does it for messages),
- * echo reconciliation, and a scheduler calling `tokens.refreshIfDue()` about hourly.
  */
 
 export const ZALO_CAPABILITIES: ChannelCapabilities = {
@@ -74,16 +71,28 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
     onError: (err, userId) => host?.logger.warn({ channel: 'zalo', userId, err }, 'zalo profile lookup failed'),
   });
 
+  /** Name and avatar after the message is stored: never holds the pipeline up. */
+  const enrich = (h: ChannelHost, userId: string, at: Date) => {
+    void profiles
+      .get(userId)
+      .then((profile) =>
+        profile ? h.platformEvent({ kind: 'contact', origin: { channel: 'zalo', accountId: config.oaId, externalUserId: userId, at }, externalId: userId, profile, follower: null }) : undefined,
+      )
+      .catch((err: unknown) => h.logger.debug({ channel: 'zalo', err: String((err as Error)?.message ?? err) }, 'zalo profile not applied'));
+  };
+
   const handle = async (event: ParsedEvent, h: ChannelHost): Promise<void> => {
+    if (isPermissionRevoked(event)) {
+      await h.connectionProblem(config.oaId, 'Zalo: the OA revoked this app\'s permission — reconnect the OA');
+      return;
+    }
+    if (event.kind === 'echo' || event.kind === 'delivery' || event.kind === 'read' || event.kind === 'contact') {
+      const result = await h.platformEvent(event);
+      h.logger.debug({ channel: 'zalo', kind: event.kind, result }, 'zalo platform event');
+      return;
+    }
     if (event.kind !== 'message') {
-      if (isPermissionRevoked(event)) h.logger.error({ channel: 'zalo', oaId: config.oaId }, 'zalo: the OA revoked the app permission; reconnect required');
-      else if (event.kind === 'echo' || event.kind === 'delivery' || event.kind === 'read' || event.kind === 'contact') {
-        const origin = event.origin;
-        await queue.run(`${origin.accountId}:${origin.externalUserId}`, async () => {
-          const result = await h.platformEvent(event);
-          h.logger.debug({ channel: 'zalo', kind: event.kind, result }, 'zalo platform event');
-        });
-      } else h.logger.info({ channel: 'zalo', kind: event.kind, reason: event.kind === 'ignored' ? event.reason : undefined }, 'zalo event not handled');
+      h.logger.info({ channel: 'zalo', kind: event.kind, reason: event.kind === 'ignored' ? event.reason : undefined }, 'zalo event recorded');
       return;
     }
     const { message } = event;
@@ -91,11 +100,9 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
       h.logger.warn({ channel: 'zalo', accountId: message.accountId }, 'zalo message for another OA ignored');
       return;
     }
-    await queue.run(`${message.accountId}:${message.externalUserId}`, async () => {
-      const profile = options.enrichProfiles === false ? null : await profiles.get(message.externalUserId);
-      const result = await h.ingest(profile ? { ...message, profile } : message);
-      h.logger.debug({ channel: 'zalo', externalId: message.externalId, stored: result.stored }, 'zalo message ingested');
-    });
+    const result = await h.ingest(message);
+    h.logger.debug({ channel: 'zalo', externalId: message.externalId, stored: result.stored }, 'zalo message ingested');
+    if (result.stored && options.enrichProfiles !== false) enrich(h, message.externalUserId, message.sentAt);
   };
 
   return {
@@ -123,14 +130,26 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
           res.status(401).json({ error: { code: 'GW_ERR_SIGNATURE_INVALID', message: verdict.detail } });
           return;
         }
-        res.status(200).json({ ok: true });
-        // verify.ts parsed these bytes already: they are JSON.
-        const events = parseWebhook(JSON.parse(raw.toString('utf8')), { receivedAt: clock.now(), oaId: config.oaId });
-        for (const event of events) {
-          handle(event, h).catch((err: unknown) => h.logger.error({ channel: 'zalo', err }, 'zalo event processing failed'));
-        }
+        const body = raw.toString('utf8');
+        h.accept(body, clock.now()).then(
+          () => res.status(200).json({ ok: true }),
+          (err: unknown) => {
+            // Not stored: Zalo must retry, so it must not get a 200.
+            h.logger.error({ channel: 'zalo', err: String((err as Error)?.message ?? err) }, 'zalo webhook not stored');
+            res.status(503).json({ error: { code: 'GW_ERR_UNAVAILABLE', message: 'try again later' } });
+          },
+        );
       });
       h.router.use(router);
+    },
+
+    // Events are queued synchronously, before any await: bodies keep their arrival order per user.
+    processWebhook(body, receivedAt) {
+      const h = host;
+      if (!h) return Promise.reject(new Error('zalo channel is not mounted'));
+      // verify.ts parsed these bytes before they were stored: they are JSON.
+      const events = parseWebhook(JSON.parse(body), { receivedAt, oaId: config.oaId });
+      return allEvents(events.map((event) => queue.run(contactKeyOf(event), () => handle(event, h))));
     },
 
     send: (message) => sender.send(message),

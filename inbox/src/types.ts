@@ -70,6 +70,8 @@ export interface ConvDetail {
   lastInboundAt: string | null;
   snoozedUntil: string | null;
   reopenCount: number;
+  /** Why the inbox's channel account cannot send (token expired or revoked: reconnect it); null when fine. */
+  connectionProblem?: string | null;
   /** The channel's messaging window for a reply now (Messenger 24 h / Human Agent, Zalo 7 days and free replies); null: no limit. */
   replyWindow?: { canReply: boolean; closesAt: string | null; freeRepliesLeft: number | null; note: string } | null;
 }

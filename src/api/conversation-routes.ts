@@ -163,13 +163,15 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
 }
 
 async function conversationDetail(db: Db, conv: ConversationRow) {
-  const inbox = await db.selectFrom('inboxes').select(['channel', 'name']).where('id', '=', conv.inbox_id).executeTakeFirstOrThrow();
+  const inbox = await db.selectFrom('inboxes').select(['channel', 'name', 'connection_error']).where('id', '=', conv.inbox_id).executeTakeFirstOrThrow();
   const contact = await db.selectFrom('contacts').select(['id', 'name', 'phone', 'email', 'avatar_url']).where('id', '=', conv.contact_id).executeTakeFirstOrThrow();
   return {
     id: conv.id,
     inboxId: conv.inbox_id,
     inboxName: inbox.name,
     channel: inbox.channel,
+    /** Why the inbox's channel account cannot send right now (reconnect needed); null when fine. */
+    connectionProblem: inbox.connection_error,
     status: conv.status,
     contact: { id: contact.id, name: contact.name, phone: contact.phone, email: contact.email, avatarUrl: contact.avatar_url },
     assigneeId: conv.assignee_id,

@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password';
 import type { PresenceRegistry } from '../server/presence';
 import { toJson } from '../store/json';
 import type { Db } from '../store/unit-of-work';
+import type { InboxRow } from '../store/schema';
 import { parse, type ApiRouter } from './api-router';
 import { assertInboxVisible, seesAll } from './access';
 
@@ -118,7 +119,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
     const rows = await qb.execute();
     const members = await db.selectFrom('inbox_members').select(['inbox_id', 'agent_id']).execute();
     res.json({
-      items: rows.map((i) => ({ id: i.id, channel: i.channel, accountId: i.account_id, name: i.name, botEnabled: i.bot_enabled, teamId: i.team_id, settings: publicSettings(i.settings), memberIds: members.filter((m) => m.inbox_id === i.id).map((m) => m.agent_id) })),
+      items: rows.map((i) => inboxJson(i, members.filter((m) => m.inbox_id === i.id).map((m) => m.agent_id))),
     });
   });
   r.post('/inboxes', admin, async (req, res) => {
@@ -132,7 +133,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
       for (const agentId of b.memberIds ?? []) await trx.insertInto('inbox_members').values({ inbox_id: i.id, agent_id: agentId }).execute();
       return i;
     }).catch(uniqueToValidation('this channel account already has an inbox'));
-    res.status(201).json({ id: inbox.id, channel: inbox.channel, accountId: inbox.account_id, name: inbox.name, botEnabled: inbox.bot_enabled, teamId: inbox.team_id, settings: publicSettings(inbox.settings), memberIds: b.memberIds ?? [] });
+    res.status(201).json(inboxJson(inbox, b.memberIds ?? []));
   });
   r.patch('/inboxes/:id', admin, async (req, res) => {
     const { id } = parse(idParam, req.params);
@@ -157,7 +158,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
       }
       return i;
     }).catch(uniqueToValidation('invalid inbox change'));
-    res.json({ id: updated.id, channel: updated.channel, accountId: updated.account_id, name: updated.name, botEnabled: updated.bot_enabled, teamId: updated.team_id, settings: publicSettings(updated.settings) });
+    res.json(inboxJson(updated));
   });
   r.delete('/inboxes/:id', admin, async (req, res) => {
     const { id } = parse(idParam, req.params);
@@ -240,5 +241,20 @@ function uniqueToValidation(message: string) {
     const code = (err as { code?: string }).code;
     if (code === '23505' || code === '23503') throw new GatewayError('GW_ERR_VALIDATION', message);
     throw err;
+  };
+}
+
+/** An inbox as the API shows it; `connection.problem` says why its channel account cannot send. */
+function inboxJson(i: InboxRow, memberIds?: number[]) {
+  return {
+    id: i.id,
+    channel: i.channel,
+    accountId: i.account_id,
+    name: i.name,
+    botEnabled: i.bot_enabled,
+    teamId: i.team_id,
+    settings: publicSettings(i.settings),
+    connection: { ok: i.connection_error === null, problem: i.connection_error, since: i.connection_error_at },
+    ...(memberIds ? { memberIds } : {}),
   };
 }

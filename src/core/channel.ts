@@ -28,6 +28,11 @@ export interface ChannelAdapter {
    * Agent window, Zalo's 7 days and free replies). Absent: always open.
    */
   replyWindow?(address: ChannelAddress, lastInboundAt: Date | null, now: Date): Promise<ReplyWindow>;
+  /**
+   * Process one webhook body the channel stored with `host.accept` (now, or after a
+   * restart). Must be idempotent: after a crash a body may be processed twice.
+   */
+  processWebhook?(body: string, receivedAt: Date): Promise<void>;
   /** Release timers and connections at shutdown. */
   close?(): Promise<void>;
 }
@@ -86,6 +91,16 @@ export interface ChannelHost {
   router: Router;
   io: SocketServer;
   logger: Logger;
+  /**
+   * Store a verified webhook body durably; answer the platform only after this resolves.
+   * The core then calls the channel's `processWebhook` (at least once, even across a crash).
+   */
+  accept(body: string, receivedAt: Date): Promise<void>;
+  /**
+   * Record that an account can no longer send (token expired, permission revoked) — agents
+   * see it on the inbox — or, with `null`, that it works again.
+   */
+  connectionProblem(accountId: string, problem: string | null): Promise<void>;
   /** Hand a normalized event to the core pipeline. */
   ingest(event: InboundEvent): Promise<IngestResult>;
   /** Echoes, receipts and contact details: applied to stored messages and contacts. */

@@ -47,7 +47,7 @@ export interface MessageSummary {
 
 export type DomainEvent =
   | (EventScope & { type: 'conversation.created'; status: ConversationStatus })
-  | (EventScope & { type: 'message.received'; message: MessageSummary })
+  | (EventScope & { type: 'message.received'; message: MessageSummary; passive?: boolean })
   | (EventScope & { type: 'message.sent'; message: MessageSummary })
   | (EventScope & { type: 'message.status_changed'; messageId: number; status: string; error: string | null })
   | (EventScope & { type: 'bot.answered'; faqId: string; confidence: number })

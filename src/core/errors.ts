@@ -16,6 +16,8 @@ export const ERROR_CATALOG = {
   GW_ERR_FORBIDDEN: { status: 403, retryable: false },
   GW_ERR_RATE_LIMITED: { status: 429, retryable: true },
   GW_ERR_DATA_DIR_LOCKED: { status: 503, retryable: false },
+  /** The database could not take the request (a webhook not stored is answered with this, so the platform retries). */
+  GW_ERR_UNAVAILABLE: { status: 503, retryable: true },
   GW_ERR_CHANNEL_AUTH_EXPIRED: { status: 502, retryable: false },
   GW_ERR_CHANNEL_RATE_LIMITED: { status: 502, retryable: true },
   GW_ERR_CHANNEL_TRANSIENT: { status: 502, retryable: true },

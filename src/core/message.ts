@@ -94,6 +94,11 @@ export const inboundMessageSchema = z.object({
   sentAt: z.date(),
   content: messageContentSchema,
   profile: contactProfileSchema.optional(),
+  /**
+   * Another app owns the thread on the platform (Messenger's handover "standby"): the
+   * message is stored for the record but nobody here answers it — no bot turn.
+   */
+  passive: z.boolean().optional(),
   raw: z.unknown().optional(),
 });
 
@@ -132,6 +137,13 @@ export type ParsedEvent =
   | { kind: 'handover'; origin: EventOrigin; ownedByUs: boolean; detail: string }
   /** Recorded for audit, nothing to do (unknown or irrelevant event names). */
   | { kind: 'ignored'; channel: string; reason: string; raw?: unknown };
+
+/** The key that keeps one contact's events in order (`ignored` items share one: they do nothing). */
+export function contactKeyOf(event: ParsedEvent): string {
+  if (event.kind === 'message') return `${event.message.channel}:${event.message.accountId}:${event.message.externalUserId}`;
+  if (event.kind === 'ignored') return `${event.channel}:ignored`;
+  return `${event.origin.channel}:${event.origin.accountId}:${event.origin.externalUserId}`;
+}
 
 /**
  * Validate a normalized inbound event at the core's edge. Throws a coded GatewayError

@@ -28,6 +28,7 @@ const BOT = { type: 'bot' as const, id: null };
  */
 export function createBotRunner(deps: BotRunnerDeps) {
   const run = async (event: DomainEventOf<'message.received'>): Promise<void> => {
+    if (event.passive) return; // another app owns the thread on the platform
     const state = await deps.actions.withConversation(event.conversationId, async (l) =>
       l.conv.status === 'bot' ? (l.conv.bot_state as unknown as BotState) : null,
     );

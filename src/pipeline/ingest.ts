@@ -91,7 +91,7 @@ export class IngestPipeline {
       updated_at: now,
     });
     if (conv.status === 'snoozed') conv = await this.wake(uow, inbox, conv, now);
-    await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row) });
+    await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row), ...(event.passive ? { passive: true } : {}) });
     this.deps.logger.debug({ conversationId: conv.id, inboxId: inbox.id, channel: inbox.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
     return { stored: true, messageId: row.id, conversationId: conv.id };
   }

@@ -7,6 +7,7 @@ import { GatewayError, isGatewayError } from '../core/errors';
 import type { MessageContent } from '../core/message';
 import { inTransaction, type Db } from '../store/unit-of-work';
 import { scopeOf } from './event-scope';
+import { setConnectionProblem } from '../store/repos/inboxes';
 
 export interface DispatcherDeps {
   db: Db;
@@ -131,11 +132,15 @@ export class OutboxDispatcher {
       if (!channel) throw new GatewayError('GW_ERR_NOT_FOUND', `channel ${outbound.address.channel} is not enabled`);
       const result = await channel.send(outbound);
       await this.finish(job, result.status, null, result.externalId);
+      await setConnectionProblem(this.deps.db, { inboxId: outbound.inboxId }, null, this.deps.clock.now());
       return true;
     } catch (err) {
       const attempts = job.attempts + 1;
       const retryable = isGatewayError(err) ? err.retryable : true;
       const reason = isGatewayError(err) ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
+      if (outbound && isGatewayError(err) && (err.details as { needsReconnect?: unknown } | undefined)?.needsReconnect === true) {
+        await setConnectionProblem(this.deps.db, { inboxId: outbound.inboxId }, err.message, this.deps.clock.now());
+      }
       if (retryable && attempts < (this.deps.maxAttempts ?? 8)) {
         await this.retryLater(job, attempts, reason);
         return false;

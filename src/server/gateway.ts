@@ -19,6 +19,8 @@ import { ConversationActions } from '../pipeline/conversation-actions';
 import { OutboundMessages } from '../pipeline/outbound';
 import { OutboxDispatcher } from '../pipeline/outbox-dispatcher';
 import { PlatformEvents } from '../pipeline/platform-events';
+import { InboundJournal } from '../pipeline/inbound-journal';
+import { setConnectionProblem } from '../store/repos/inboxes';
 import { writeEventLog } from '../listeners/event-log-writer';
 import { createBotRunner } from '../listeners/bot-runner';
 import { ChannelDirectory } from '../pipeline/channel-directory';
@@ -48,6 +50,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** An already-open store (tests); otherwise opened from the config. */
   store?: Store;
+  /** Inbound journal tuning (tests shorten the takeover delay). */
+  journal?: { recoverAfterMs?: number; sweepEveryMs?: number };
   /** Extra routers mounted after the channels (pages, API). */
   mount?: (gateway: Gateway) => void | Promise<void>;
 }
@@ -63,6 +67,8 @@ export interface Gateway {
   readonly actions: ConversationActions;
   readonly outbound: OutboundMessages;
   readonly dispatcher: OutboxDispatcher;
+  /** Verified webhook bodies, stored before they are acknowledged. */
+  readonly journal: InboundJournal;
   readonly metrics: GatewayMetrics;
   readonly app: Express;
   readonly routes: Router;
@@ -120,6 +126,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const outbound = new OutboundMessages(actions);
   const dispatcher = new OutboxDispatcher({ db, bus, clock, logger, channels });
   const platformEvents = new PlatformEvents({ db, bus, clock });
+  const journal = new InboundJournal({
+    db,
+    clock,
+    logger,
+    processorOf: (id) => {
+      const channel = channels.get(id);
+      return channel?.processWebhook ? (body, at) => channel.processWebhook!(body, at) : undefined;
+    },
+    ...options.journal,
+  });
   bus.onCommit(() => dispatcher.kick(), ['message.sent']);
   let botRunner: ReturnType<typeof createBotRunner> | null = null;
   if (options.bot) {
@@ -170,7 +186,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
-    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router, waitAlerts,
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, journal, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router, waitAlerts,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -202,6 +218,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       router: routes,
       io,
       logger: logger.child({ channel: channel.id }),
+      accept: (body, receivedAt) => journal.accept(channel.id, body, receivedAt),
+      connectionProblem: async (accountId, problem) => {
+        const changed = await setConnectionProblem(db, { channel: channel.id, accountId }, problem, clock.now());
+        if (changed) logger[problem ? 'error' : 'info']({ channel: channel.id, accountId, problem }, problem ? 'channel account needs reconnection' : 'channel account reconnected');
+      },
       ingest: ingestWithMetrics,
       platformEvent: (e) => platformEvents.apply(e),
       events: bus as DomainEventBus<unknown>,
@@ -214,6 +235,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
   await options.mount?.(gateway);
   dispatcher.start();
+  journal.start();
   waitAlerts.start();
 
   async function shutdown(): Promise<void> {
@@ -225,6 +247,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         httpServer.closeAllConnections?.();
       });
       waitAlerts.stop();
+      await journal.stop();
       await pipeline.drain();
       await router.idle();
       await dispatcher.stop();

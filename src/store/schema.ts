@@ -15,6 +15,9 @@ export interface InboxesTable {
   team_id: number | null;
   settings: Json<Record<string, unknown>>;
   created_at: CreatedAt;
+  /** Why the account can no longer send (token expired or revoked); null when connected. */
+  connection_error: Generated<string | null>;
+  connection_error_at: Generated<Date | null>;
 }
 
 export interface ContactsTable {
@@ -187,7 +190,21 @@ export interface ChannelCredentialsTable {
   updated_at: Timestamp;
 }
 
+/** Verified webhook bodies, stored before they are acknowledged (see pipeline/inbound-journal.ts). */
+export interface InboundEventsTable {
+  id: Generated<number>;
+  channel: string;
+  body: string;
+  received_at: Timestamp;
+  status: Generated<'pending' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  lease_until: Date | null;
+  last_error: string | null;
+  processed_at: Date | null;
+}
+
 export interface Database {
+  inbound_events: InboundEventsTable;
   channel_credentials: ChannelCredentialsTable;
   canned_responses: CannedResponsesTable;
   agent_sessions: AgentSessionsTable;

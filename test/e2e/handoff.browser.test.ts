@@ -74,6 +74,14 @@ describeInBrowser('hand-off from the widget to an agent in the inbox', () => {
     expect(await resolved()).toBe('resolved');
     const events = (await gw.db.selectFrom('conversation_events').select('type').orderBy('id').execute()).map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(['bot.handoff', 'conversation.assigned', 'message.sent', 'conversation.resolved']));
+
+    // A channel account that lost its token (what a Messenger 190 or a Zalo revocation records) shows on its conversations.
+    await gw.db.updateTable('inboxes').set({ connection_error: 'Messenger: the Page access token is invalid, expired or revoked — reconnect the Page', connection_error_at: new Date() }).execute();
+    await agent.reload();
+    const banner = agent.getByTestId('connection-problem');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.textContent()).toMatch(/kết nối lại|reconnect/);
+    await agent.screenshot({ path: artifact('e2e', 'connection-problem.png') });
     await agentCtx.close();
     await visitorCtx.close();
   });

@@ -7,7 +7,7 @@ import { checkSendBody, type GraphFailureSpec } from './send-api-check';
  * A fake Graph API on 127.0.0.1 (a real HTTP server on a free port) that answers like Meta
  * for what the Messenger channel uses: `POST /{version}/me/messages` (and
  * `/{version}/{pageId}/messages`) for messages and sender actions, `GET /{version}/{psid}`
- * for profiles. It checks the bearer token against the configured Page tokens (190
+ * for profiles, `GET /{version}/me` for the token's Page. It checks the bearer token against the configured Page tokens (190
  * otherwise), validates bodies (send-api-check.ts), records every call, and can be told to
  * fail. Used by the tests and by `omnigate simulate messenger`: point
  * MESSENGER_GRAPH_URL at `url`.
@@ -26,6 +26,8 @@ export interface FakeGraphOptions {
   users?: Record<string, FakeUser>;
   /** When given, every call must carry a valid `appsecret_proof`. */
   appSecret?: string;
+  /** Page id → Page name, answered by `GET /me` (default `Page <id>`). */
+  pageNames?: Record<string, string>;
   /** Whether the app has the Human Agent feature (MESSAGE_TAG/HUMAN_AGENT accepted); default true. */
   humanAgent?: boolean;
 }
@@ -56,6 +58,8 @@ export interface FakeGraph {
   failFor(ms: number, failure: GraphFailureSpec): void;
   /** The next `n` calls are received but never answered (client timeouts). */
   hangNext(n: number): void;
+  /** A Page created after start (e.g. one an admin adds through the API). */
+  addPage(pageId: string, token: string, name?: string): void;
   /** Forget calls and pending failures. */
   reset(): void;
   close(): Promise<void>;
@@ -79,6 +83,7 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
   let hang = 0;
   const hanging = new Set<ServerResponse>();
   const pageOfToken = new Map(Object.entries(opts.pages).map(([page, token]) => [token, page]));
+  const pageNames = new Map(Object.entries(opts.pageNames ?? {}));
 
   const nextFailure = (): GraphFailureSpec | null => {
     const queued = failures.find((f) => f.left > 0);
@@ -123,6 +128,7 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
       if (parts[1] !== 'me' && parts[1] !== pageId) return fail({ code: 100, message: '(#100) The token does not belong to this Page' });
       return sendMessage(call.body, answer, fail);
     }
+    if (req.method === 'GET' && parts.length === 2 && parts[1] === 'me') return answer(200, { id: pageId, name: pageNames.get(pageId) ?? `Page ${pageId}` });
     if (req.method === 'GET' && parts.length === 2 && parts[1]) return getProfile(parts[1], call.query.fields, answer, fail);
     return fail({ code: 100, message: `(#100) Unsupported ${req.method?.toLowerCase()} request` });
   };
@@ -159,6 +165,10 @@ export async function startFakeGraph(opts: FakeGraphOptions): Promise<FakeGraph>
     failNext: (n, failure) => void failures.push({ left: n, failure }),
     failFor: (ms, failure) => void (failUntil = { until: Date.now() + ms, failure }),
     hangNext: (n) => void (hang += n),
+    addPage: (pageId, token, name) => {
+      pageOfToken.set(token, pageId);
+      if (name) pageNames.set(pageId, name);
+    },
     reset: () => {
       calls.length = 0;
       failures = [];

@@ -22,7 +22,14 @@ export function ConversationPane(_props: object): JSX.Element {
   }
   const detail = s.detail;
   if (!detail || detail.id !== convId) return h('section', { class: 'conv-pane conv-loading' }, h(Spinner, null));
-  return h('section', { class: 'conv-pane', 'aria-label': contactName(detail.contact) }, h(ConversationHeader, { d: detail }), h(MessageList, { d: detail }), h(Composer, { convId: detail.id, resolved: detail.status === 'resolved', replyWindow: detail.replyWindow ?? null }));
+  return h(
+    'section',
+    { class: 'conv-pane', 'aria-label': contactName(detail.contact) },
+    h(ConversationHeader, { d: detail }),
+    detail.connectionProblem ? h('div', { class: 'connection-banner', role: 'alert', 'data-testid': 'connection-problem' }, `${t('connectionProblem')}: ${detail.connectionProblem}`) : null,
+    h(MessageList, { d: detail }),
+    h(Composer, { convId: detail.id, resolved: detail.status === 'resolved', replyWindow: detail.replyWindow ?? null }),
+  );
 }
 
 function ConversationHeader(props: { d: ConvDetail }): JSX.Element {

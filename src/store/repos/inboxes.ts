@@ -33,3 +33,20 @@ export async function createInbox(db: Db, input: NewInbox): Promise<InboxRow> {
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * Mark an inbox's channel account as unable to send (`problem`), or as working again
+ * (`null`). Only writes when something changes, so calling it after every send is cheap.
+ */
+export async function setConnectionProblem(
+  db: Db,
+  which: { inboxId: number } | { channel: string; accountId: string },
+  problem: string | null,
+  at: Date,
+): Promise<boolean> {
+  let q = db.updateTable('inboxes').set({ connection_error: problem, connection_error_at: problem ? at : null });
+  q = 'inboxId' in which ? q.where('id', '=', which.inboxId) : q.where('channel', '=', which.channel).where('account_id', '=', which.accountId);
+  q = problem === null ? q.where('connection_error', 'is not', null) : q.where((eb) => eb.or([eb('connection_error', 'is', null), eb('connection_error', '<>', problem)]));
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,0 +1,30 @@
+import type { Db } from '../../src/store/unit-of-work';
+import { toJson } from '../../src/store/json';
+import type { PageStore, StoredPage } from './pages';
+
+/** Pages added through the admin API, in `channel_credentials` (channel `messenger`, one row per Page). */
+export class DbPageStore implements PageStore {
+  constructor(private readonly db: Db) {}
+
+  async list(): Promise<StoredPage[]> {
+    const rows = await this.db.selectFrom('channel_credentials').select(['account_id', 'data']).where('channel', '=', 'messenger').execute();
+    return rows.flatMap((r) => {
+      const d = r.data as { accessToken?: unknown; name?: unknown };
+      return typeof d.accessToken === 'string' ? [{ pageId: r.account_id, accessToken: d.accessToken, name: typeof d.name === 'string' ? d.name : null }] : [];
+    });
+  }
+
+  async save(page: StoredPage): Promise<void> {
+    const data = toJson({ accessToken: page.accessToken, name: page.name });
+    await this.db
+      .insertInto('channel_credentials')
+      .values({ channel: 'messenger', account_id: page.pageId, data, updated_at: new Date() })
+      .onConflict((oc) => oc.columns(['channel', 'account_id']).doUpdateSet({ data, updated_at: new Date() }))
+      .execute();
+  }
+
+  async remove(pageId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('channel_credentials').where('channel', '=', 'messenger').where('account_id', '=', pageId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+}

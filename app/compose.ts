@@ -10,6 +10,7 @@ import { DbPageStore } from '../channels/messenger/db-page-store';
 import { messengerAdminPaths, messengerAdminRoutes } from '../channels/messenger/admin-routes';
 import { createZaloChannel } from '../channels/zalo';
 import { DbTokenStore } from '../channels/zalo/db-token-store';
+import { zaloAdminPaths, zaloAdminRoutes } from '../channels/zalo/admin-routes';
 import { FaqBot } from '../bots/faq/faq-bot';
 import { loadEmbeddingProvider } from '../bots/faq/embedding';
 import { entriesForInbox } from '../bots/faq/faq-store';
@@ -30,7 +31,8 @@ export async function composeGateway(settings: Settings, logger: Logger = create
   const channels: ChannelAdapter[] = [createWidgetChannel()];
   const messenger = settings.messenger ? createMessengerChannel(settings.messenger, { pageStore: new DbPageStore(store.db) }) : null;
   if (messenger) channels.push(messenger);
-  if (settings.zalo) channels.push(createZaloChannel(settings.zalo, { store: new DbTokenStore(store.db, store.kind) }));
+  const zalo = settings.zalo ? createZaloChannel(settings.zalo, { store: new DbTokenStore(store.db, store.kind) }) : null;
+  if (zalo) channels.push(zalo);
   const db = store.db;
   const embedding = await loadEmbeddingProvider(settings.faqEmbeddingDir);
   const faq = new FaqBot((inboxId) => entriesForInbox(db, inboxId), { embedding });
@@ -55,6 +57,12 @@ export async function composeGateway(settings: Settings, logger: Logger = create
       if (messenger) {
         gateway.api.router.use(messengerAdminRoutes(db, gateway.api, messenger));
         gateway.api.describe(messengerAdminPaths);
+      }
+      if (zalo) {
+        const routes = zaloAdminRoutes({ db, api: gateway.api, channel: zalo, publicUrl: () => gateway.publicUrl() });
+        gateway.api.router.use(routes.api);
+        gateway.routes.use(routes.callback);
+        gateway.api.describe(zaloAdminPaths);
       }
       gateway.routes.use(pagesRouter());
     },

@@ -37,6 +37,11 @@ export class DbTokenStore implements TokenStore {
       .execute();
   }
 
+  async list(): Promise<string[]> {
+    const rows = await this.db.selectFrom('channel_credentials').select('account_id').where('channel', '=', 'zalo').execute();
+    return rows.map((r) => r.account_id);
+  }
+
   async withRefreshLock<T>(oaId: string, fn: () => Promise<T>): Promise<T> {
     if (this.kind === 'pglite') return this.local.withRefreshLock(oaId, fn);
     return this.local.withRefreshLock(oaId, () =>

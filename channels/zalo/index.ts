@@ -1,18 +1,19 @@
 import express from 'express';
 import type { ChannelAdapter, ChannelCapabilities, ChannelHost, ReplyWindow } from '../../src/core/channel';
-import { systemClock, type Clock } from '../../src/core/clock';
+import { HOUR, systemClock, type Clock } from '../../src/core/clock';
 import { KeyedSerialQueue } from '../../src/core/keyed-queue';
 import { contactKeyOf, type ParsedEvent } from '../../src/core/message';
 import { allEvents } from '../../src/pipeline/inbound-journal';
 import type { ZaloConfig } from './config';
 import { createZaloApi } from './oa-api';
-import { isPermissionRevoked, parseWebhook } from './parse';
-import { createZaloProfiles, type ZaloProfiles } from './profile';
+import { isPermissionRevoked, parseWebhook, revokedOaId } from './parse';
+import type { ZaloProfiles } from './profile';
+import { ZaloAccounts } from './accounts';
+import { needsReconnect } from './errors';
 import { InMemoryReplyCounter, type ReplyCounter } from './reply-counter';
 import { CS_WINDOW_MS, evaluateWindow } from './window';
-import { createZaloSender } from './send';
 import { InMemoryTokenStore, type TokenStore } from './token-store';
-import { TokenManager } from './tokens';
+import type { TokenManager } from './tokens';
 import { verifyZaloSignature } from './verify';
 
 /**
@@ -35,55 +36,63 @@ export const ZALO_CAPABILITIES: ChannelCapabilities = {
 };
 
 export interface ZaloChannelOptions {
-  /** Where the token pair lives; default in-memory (one node, lost on restart). */
+  /** Where the token pairs live; default in-memory (one node, lost on restart). */
   store?: TokenStore;
   replies?: ReplyCounter;
   clock?: Clock;
-  /** Look up name/avatar before ingesting a message (after the 200). Default true. */
+  /** Look up name/avatar after a contact's message is stored. Default true. */
   enrichProfiles?: boolean;
+  /** How often the OAs' tokens are checked and refreshed ahead of expiry (default hourly; 0 = never). */
+  refreshCheckEveryMs?: number;
 }
 
 export interface ZaloChannel extends ChannelAdapter {
+  /** Every OA served (ZALO_OA_ID and those connected through the admin API). */
+  readonly accounts: ZaloAccounts;
+  /** The ZALO_OA_ID account's tokens. */
   readonly tokens: TokenManager;
   readonly profiles: ZaloProfiles;
+  readonly config: ZaloConfig;
+  /** Refresh every OA's token that is due; a dead refresh token marks that OA as needing reconnection. */
+  refreshDueTokens(): Promise<void>;
 }
 
 export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOptions = {}): ZaloChannel {
   const clock = options.clock ?? systemClock;
-  const tokens = new TokenManager({
-    oaId: config.oaId,
-    appId: config.appId,
-    appSecret: config.appSecret,
-    oauthUrl: config.oauthUrl,
-    store: options.store ?? new InMemoryTokenStore(),
-    clock,
-    seed: { accessToken: config.accessToken, refreshToken: config.refreshToken },
-  });
   const api = createZaloApi({ baseUrl: config.apiUrl });
   const replies = options.replies ?? new InMemoryReplyCounter();
-  const sender = createZaloSender({ api, tokens, config, clock, replies });
   const queue = new KeyedSerialQueue();
   let host: ChannelHost | null = null;
-  const profiles = createZaloProfiles({
+  let timer: NodeJS.Timeout | null = null;
+  const accounts = new ZaloAccounts({
+    config,
+    store: options.store ?? new InMemoryTokenStore(),
     api,
-    tokens,
     clock,
-    onError: (err, userId) => host?.logger.warn({ channel: 'zalo', userId, err }, 'zalo profile lookup failed'),
+    replies,
+    onProfileError: (err, oaId, userId) => host?.logger.warn({ channel: 'zalo', oaId, userId, err }, 'zalo profile lookup failed'),
   });
 
   /** Name and avatar after the message is stored: never holds the pipeline up. */
-  const enrich = (h: ChannelHost, userId: string, at: Date) => {
-    void profiles
-      .get(userId)
+  const enrich = (h: ChannelHost, oaId: string, userId: string, at: Date) => {
+    void accounts
+      .get(oaId)
+      .profiles.get(userId)
       .then((profile) =>
-        profile ? h.platformEvent({ kind: 'contact', origin: { channel: 'zalo', accountId: config.oaId, externalUserId: userId, at }, externalId: userId, profile, follower: null }) : undefined,
+        profile ? h.platformEvent({ kind: 'contact', origin: { channel: 'zalo', accountId: oaId, externalUserId: userId, at }, externalId: userId, profile, follower: null }) : undefined,
       )
       .catch((err: unknown) => h.logger.debug({ channel: 'zalo', err: String((err as Error)?.message ?? err) }, 'zalo profile not applied'));
   };
 
   const handle = async (event: ParsedEvent, h: ChannelHost): Promise<void> => {
     if (isPermissionRevoked(event)) {
-      await h.connectionProblem(config.oaId, 'Zalo: the OA revoked this app\'s permission — reconnect the OA');
+      const oaId = revokedOaId(event) ?? config.oaId;
+      await h.connectionProblem(oaId, "Zalo: the OA revoked this app's permission — reconnect the OA");
+      return;
+    }
+    const oaId = event.kind === 'message' ? event.message.accountId : event.kind === 'ignored' ? null : event.origin.accountId;
+    if (oaId !== null && !(await accounts.serves(oaId))) {
+      h.logger.warn({ channel: 'zalo', oaId }, 'zalo event for an OA this gateway does not serve: ignored');
       return;
     }
     if (event.kind === 'echo' || event.kind === 'delivery' || event.kind === 'read' || event.kind === 'contact') {
@@ -96,20 +105,34 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
       return;
     }
     const { message } = event;
-    if (message.accountId !== config.oaId) {
-      h.logger.warn({ channel: 'zalo', accountId: message.accountId }, 'zalo message for another OA ignored');
-      return;
-    }
     const result = await h.ingest(message);
     h.logger.debug({ channel: 'zalo', externalId: message.externalId, stored: result.stored }, 'zalo message ingested');
-    if (result.stored && options.enrichProfiles !== false) enrich(h, message.externalUserId, message.sentAt);
+    if (result.stored && options.enrichProfiles !== false) enrich(h, message.accountId, message.externalUserId, message.sentAt);
   };
 
+  const refreshDueTokens = async (): Promise<void> => {
+    for (const oaId of await accounts.list()) {
+      try {
+        await accounts.get(oaId).tokens.refreshIfDue();
+        await host?.connectionProblem(oaId, null);
+      } catch (err) {
+        if (needsReconnect(err)) await host?.connectionProblem(oaId, (err as Error).message);
+        else host?.logger.warn({ channel: 'zalo', oaId, err: String((err as Error)?.message ?? err) }, 'zalo token refresh failed; will try again');
+      }
+    }
+  };
+
+  const envAccount = accounts.get(config.oaId);
   return {
     id: 'zalo',
     capabilities: ZALO_CAPABILITIES,
-    tokens,
-    profiles,
+    accounts,
+    config,
+    get tokens() {
+      return accounts.get(config.oaId).tokens;
+    },
+    profiles: envAccount.profiles,
+    refreshDueTokens,
 
     async replyWindow(address, lastInboundAt, at): Promise<ReplyWindow> {
       const sent = await replies.count(address.accountId, address.externalUserId, lastInboundAt);
@@ -141,6 +164,13 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
         );
       });
       h.router.use(router);
+      const every = options.refreshCheckEveryMs ?? HOUR;
+      if (every > 0) {
+        const tick = () => void refreshDueTokens().catch((err: unknown) => h.logger.error({ channel: 'zalo', err: String(err) }, 'zalo token check failed'));
+        timer = setInterval(tick, every);
+        timer.unref();
+        tick();
+      }
     },
 
     // Events are queued synchronously, before any await: bodies keep their arrival order per user.
@@ -152,8 +182,11 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
       return allEvents(events.map((event) => queue.run(contactKeyOf(event), () => handle(event, h))));
     },
 
-    send: (message) => sender.send(message),
+    send: (message) => accounts.get(message.address.accountId).sender.send(message),
 
-    close: () => queue.drain(),
+    close: () => {
+      if (timer) clearInterval(timer);
+      return queue.drain();
+    },
   };
 }

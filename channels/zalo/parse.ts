@@ -46,6 +46,14 @@ export function isPermissionRevoked(event: ParsedEvent): boolean {
   return event.kind === 'ignored' && event.reason === PERMISSION_REVOKED;
 }
 
+/** The OA a `permission_revoked` event is about: its top-level `oa_id` (else the OA it was sent to). */
+export function revokedOaId(event: ParsedEvent): string | null {
+  if (event.kind !== 'ignored') return null;
+  const raw = event.raw as ZaloWebhookRaw | undefined;
+  const oa = raw?.oa_id ?? raw?.recipient?.id;
+  return typeof oa === 'string' || typeof oa === 'number' ? String(oa) : null;
+}
+
 /** Which OA and which user an event is about (also used to pick the OA secret when several OAs share a route). */
 export function zaloParties(body: unknown, oaId?: string): { oaId: string; userId: string } | null {
   if (typeof body !== 'object' || body === null) return null;

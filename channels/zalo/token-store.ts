@@ -29,6 +29,8 @@ export interface TokenStore {
   save(oaId: string, pair: TokenPair): Promise<void>;
   /** Runs `fn` holding the OA's refresh lock across every node; held until `fn` settles. */
   withRefreshLock<T>(oaId: string, fn: () => Promise<T>): Promise<T>;
+  /** Every OA with a stored pair (OAs connected through the admin API, and rotated env ones). */
+  list(): Promise<string[]>;
 }
 
 export class InMemoryTokenStore implements TokenStore {
@@ -46,6 +48,10 @@ export class InMemoryTokenStore implements TokenStore {
 
   async save(oaId: string, pair: TokenPair): Promise<void> {
     this.pairs.set(oaId, copy(pair));
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.pairs.keys()];
   }
 
   /** A promise-chain mutex per OA: callers run one after another, in arrival order. */

@@ -84,6 +84,7 @@ describe('TokenManager against the fake OAuth v4 server', () => {
     const slowStore: TokenStore = {
       load: (id) => store.load(id),
       withRefreshLock: (id, fn) => store.withRefreshLock(id, fn),
+      list: () => store.list(),
       save: async (id, pair) => {
         events.push('save started');
         await new Promise((r) => setImmediate(r));

@@ -3,6 +3,7 @@ import type { ChannelAdapter, ChannelCapabilities, ChannelHost, ReplyWindow } fr
 import { HOUR, systemClock, type Clock } from '../../src/core/clock';
 import { KeyedSerialQueue } from '../../src/core/keyed-queue';
 import { contactKeyOf, type ParsedEvent } from '../../src/core/message';
+import { withUploadLinks } from '../../src/uploads/upload-store';
 import { allEvents } from '../../src/pipeline/inbound-journal';
 import type { ZaloConfig } from './config';
 import { createZaloApi } from './oa-api';
@@ -182,7 +183,9 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
       return allEvents(events.map((event) => queue.run(contactKeyOf(event), () => handle(event, h))));
     },
 
-    send: (message) => accounts.get(message.address.accountId).sender.send(message),
+    // Agents' attachments are stored uploads: Zalo gets a signed link it can fetch (images) or we download (files).
+    send: (message) =>
+      accounts.get(message.address.accountId).sender.send(host ? { ...message, content: withUploadLinks(message.content, (id) => host!.uploads.signedUrl(host!.publicUrl(), id)) } : message),
 
     close: () => {
       if (timer) clearInterval(timer);

@@ -1,3 +1,4 @@
+import type { MessageContent } from '../core/message';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -79,4 +80,11 @@ function sanitizeName(name: string, extension: string): string {
 
 export function uploadIdOf(url: string): string | null {
   return url.startsWith(UPLOAD_SCHEME) ? url.slice(UPLOAD_SCHEME.length) : null;
+}
+
+/** The same content with a stored upload's reference replaced by a link the platform can fetch. */
+export function withUploadLinks(content: MessageContent, link: (uploadId: string) => string): MessageContent {
+  const url = 'url' in content ? content.url : undefined;
+  const id = typeof url === 'string' ? uploadIdOf(url) : null;
+  return id ? ({ ...content, url: link(id) } as MessageContent) : content;
 }

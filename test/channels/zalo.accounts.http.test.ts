@@ -47,12 +47,12 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OAs and th
       ZALO_API_URL: zalo.url,
       ZALO_OAUTH_URL: zalo.oauthUrl,
     })!;
-    const { store } = await database.open();
+    const { store, dataDir } = await database.open();
     tokenStore = new DbTokenStore(store.db, store.kind);
     await createInbox(store.db, { channel: 'zalo', accountId: OA_ID, name: 'OA', botEnabled: true });
     channel = createZaloChannel(config, { enrichProfiles: false, store: tokenStore, clock, refreshCheckEveryMs: 0 });
     gw = await createGateway({
-      config: testConfig(),
+      config: testConfig({ DATA_DIR: dataDir }),
       store,
       channels: [channel],
       bot: echoBot,
@@ -165,6 +165,22 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OAs and th
     expect(call.headers.accessToken).toBe(pair!.accessToken);
     const conv = await gw.db.selectFrom('conversations').select('inbox_id').executeTakeFirstOrThrow();
     expect(conv.inbox_id).toBe(inbox.id);
+  });
+
+  test("an agent's attached image reaches Zalo as a signed link to the gateway that the platform can fetch", async () => {
+    const hook = zalo.userSendsText('8000000000000000404', 'gửi ảnh giúp mình', { timestamp: clock.now().getTime() });
+    await fetch(`${url}/webhooks/zalo`, { method: 'POST', headers: hook.headers, body: hook.rawBody });
+    await waitFor(() => zalo.sent[0]);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const upload = await gw.uploads.save(png, 'bao-gia.png', 'agent:1');
+    const conv = (await gw.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow()).id;
+    await gw.outbound.post(conv, { content: { type: 'image', url: `upload://${upload.id}` }, sender: { type: 'system' } });
+    const image = await waitFor(() => zalo.sent.find((m) => JSON.stringify(m.message).includes('/uploads/')));
+    const link = JSON.stringify(image.message).match(/"url":"([^"]+)"/)![1]!;
+    expect(link.startsWith(`${url}/uploads/${upload.id}`)).toBe(true);
+    const fetched = await fetch(link);
+    expect(fetched.status).toBe(200);
+    expect(Buffer.from(await fetched.arrayBuffer())).toEqual(png);
   });
 
   test('events for an OA this gateway does not serve are acknowledged and ignored; a bad callback is refused', async () => {

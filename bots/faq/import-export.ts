@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCsv } from './csv';
+import { csvCell, neutralise } from '../../src/core/csv';
 import type { FaqEntry } from './types';
 
 /**
@@ -44,7 +45,6 @@ export const faqEntrySchema = z.strictObject({
 
 const MAX_ENTRIES = 20_000;
 const COLUMNS = ['id', 'question', 'variants', 'answer', 'lang'] as const;
-const FORMULA_START = /^'*[=+\-@\t\r]/;
 
 function describe(issue: z.core.$ZodIssue): string {
   const field = issue.path.map(String).join('.');
@@ -153,16 +153,9 @@ export function toFaqCsv(entries: readonly FaqEntry[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** A cell a spreadsheet would run as a formula gets a leading apostrophe. */
-export function neutralise(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
-
 function unneutralise(cell: string): string {
   return /^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
-function csvCell(value: string): string {
-  const cell = neutralise(value);
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
-}
+
+export { neutralise };

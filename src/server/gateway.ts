@@ -33,6 +33,8 @@ import { AuthService } from '../api/auth-service';
 import { createApiRouter, type ApiRouter } from '../api/api-router';
 import { conversationRoutes } from '../api/conversation-routes';
 import { directoryRoutes } from '../api/directory-routes';
+import { reportPaths, reportRoutes } from '../api/report-routes';
+import { ReportService } from '../reports/report-service';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
 import { AutoRouter } from '../routing/auto-router';
 import { WaitAlerts } from '../realtime/wait-alerts';
@@ -169,6 +171,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   routes.use('/api/v1', api.router);
   api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
   api.router.use(directoryRoutes(db, api, presence));
+  const reports = new ReportService({ db });
+  api.router.use(reportRoutes(api, reports));
+  api.describe(reportPaths);
   const httpServer = http.createServer(app);
   // The widget runs on the business's own site: sockets (and the polling fallback) come
   // cross-origin. Visitors are authenticated by token, agents by token or same-site cookie.

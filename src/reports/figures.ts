@@ -54,7 +54,8 @@ const DAY = 24 * HOUR;
 export function timeStats(values: number[]): TimeStats {
   if (values.length === 0) return { count: 0, meanMs: null, medianMs: null, p90Ms: null };
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+  // The first value whose cumulative share reaches p — PostgreSQL's percentile_disc, so rollups agree.
+  const rank = (p: number) => sorted[sorted.findIndex((_, i) => (i + 1) / sorted.length >= p)]!;
   return { count: sorted.length, meanMs: Math.round(sorted.reduce((s, v) => s + v, 0) / sorted.length), medianMs: rank(0.5), p90Ms: rank(0.9) };
 }
 

@@ -1,5 +1,7 @@
 import type { Db } from '../store/unit-of-work';
 import { conversationFacts, type ConversationFacts, type LoggedEvent } from './conversation-facts';
+import { summaryFromRollups } from './rollup-reports';
+import type { BusinessDurationSource } from './rollup-writer';
 import { isFirstContactResolution, lastResolution, membership, summarize, type Duration, type Period, type Summary } from './figures';
 
 export interface ReportFilter {
@@ -12,7 +14,7 @@ export interface ReportFilter {
 export interface ReportServiceDeps {
   db: Db;
   /** Business-hours time per inbox (wall-clock when an inbox has none). */
-  businessDuration?: (db: Db) => Promise<Duration>;
+  businessDuration?: BusinessDurationSource;
 }
 
 /** The figures whose conversations can be listed, and the timeseries metrics (paths into Summary). */
@@ -35,15 +37,22 @@ export const SERIES_METRICS = {
 export type SeriesMetric = keyof typeof SERIES_METRICS;
 
 /**
- * Reports straight from the event log: the conversations that matter for a period are
- * found, their whole logs read and folded (conversation-facts.ts), and the figures
- * computed (figures.ts). Everything a figure says can be listed conversation by
+ * Reports. The summary comes from the report tables (rollup-reports.ts); the time series
+ * and the drill-down fold the event log itself: the conversations that matter for a
+ * period are found, their whole logs read and folded (conversation-facts.ts), and the
+ * figures computed (figures.ts). Everything a figure says can be listed conversation by
  * conversation (`conversations`).
  */
 export class ReportService {
   constructor(private readonly deps: ReportServiceDeps) {}
 
-  async summary(p: Period, filter: ReportFilter): Promise<Summary & { byAgent: GroupRow[]; byTeam: GroupRow[] }> {
+  /** The summary from the report tables (fast; kept up to date by RollupWriter). */
+  summary(p: Period, filter: ReportFilter): Promise<Summary & { byAgent: GroupRow[]; byTeam: GroupRow[] }> {
+    return summaryFromRollups(this.deps.db, p, filter);
+  }
+
+  /** The same summary folded straight from the event log (the reference the rollups are checked against). */
+  async summaryFromLog(p: Period, filter: ReportFilter): Promise<Summary & { byAgent: GroupRow[]; byTeam: GroupRow[] }> {
     const { facts, business } = await this.load(p, filter);
     const summary = summarize(facts, p, { business });
     return { ...summary, byAgent: groupRows(facts, p, business, (f) => f.agentId), byTeam: groupRows(facts, p, business, (f) => f.teamId) };
@@ -127,7 +136,7 @@ export class ReportService {
       batch.push({ type: r.type, conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, contactId: r.contact_id, teamId: r.team_id, agentId: r.agent_id, actorType: r.actor_type, actorId: r.actor_id, data: r.data as Record<string, unknown>, at: r.at });
     }
     flush();
-    const filtered = facts.filter((f) => (filter.teamId === undefined || f.teamId === filter.teamId) && (filter.agentId === undefined || f.agentId === filter.agentId || f.humanRepliers.includes(filter.agentId)));
+    const filtered = facts.filter((f) => (filter.teamId === undefined || f.teamId === filter.teamId) && (filter.agentId === undefined || f.agentId === filter.agentId));
     const business = this.deps.businessDuration ? await this.deps.businessDuration(db) : undefined;
     return { facts: filtered, business: business ?? ((_i, a, b) => Math.max(0, b.getTime() - a.getTime())) };
   }
@@ -148,7 +157,8 @@ export interface GroupRow {
 function groupRows(facts: readonly ConversationFacts[], p: Period, business: Duration, keyOf: (f: ConversationFacts) => number | null): GroupRow[] {
   const groups = new Map<number | null, ConversationFacts[]>();
   for (const f of facts) {
-    const touched = f.segments.some((s) => s.start >= p.from && s.start < p.to) || (lastResolution(f) ?? new Date(0)) >= p.from;
+    const resolved = lastResolution(f);
+    const touched = f.segments.some((s) => s.start >= p.from && s.start < p.to) || (resolved !== null && resolved >= p.from && resolved < p.to);
     if (!touched) continue;
     const k = keyOf(f);
     groups.set(k, [...(groups.get(k) ?? []), f]);

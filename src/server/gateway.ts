@@ -35,6 +35,7 @@ import { conversationRoutes } from '../api/conversation-routes';
 import { directoryRoutes } from '../api/directory-routes';
 import { reportPaths, reportRoutes } from '../api/report-routes';
 import { ReportService } from '../reports/report-service';
+import { RollupWriter } from '../reports/rollup-writer';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
 import { AutoRouter } from '../routing/auto-router';
 import { WaitAlerts } from '../realtime/wait-alerts';
@@ -69,6 +70,8 @@ export interface Gateway {
   readonly actions: ConversationActions;
   readonly outbound: OutboundMessages;
   readonly dispatcher: OutboxDispatcher;
+  /** Keeps the report tables equal to the event log. */
+  readonly rollups: RollupWriter;
   /** Verified webhook bodies, stored before they are acknowledged. */
   readonly journal: InboundJournal;
   readonly metrics: GatewayMetrics;
@@ -171,6 +174,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   routes.use('/api/v1', api.router);
   api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
   api.router.use(directoryRoutes(db, api, presence));
+  const rollups = new RollupWriter({ db, logger });
+  bus.onCommit((e) => rollups.schedule(e.conversationId));
   const reports = new ReportService({ db });
   api.router.use(reportRoutes(api, reports));
   api.describe(reportPaths);
@@ -191,7 +196,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
-    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, journal, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router, waitAlerts,
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, journal, rollups, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router, waitAlerts,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -256,6 +261,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await pipeline.drain();
       await router.idle();
       await dispatcher.stop();
+      await rollups.stop();
       for (const channel of channels.values()) await channel.close?.();
       await store.close();
     } finally {

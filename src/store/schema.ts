@@ -203,7 +203,49 @@ export interface InboundEventsTable {
   processed_at: Date | null;
 }
 
+/** Report rollups (migration 0008; written by src/reports/rollup-writer.ts). */
+export interface ReportConversationsTable {
+  conversation_id: number;
+  last_event_id: number;
+  inbox_id: number;
+  channel: string;
+  contact_id: number;
+  team_id: number | null;
+  agent_id: number | null;
+  created_at: Timestamp;
+  bot_handled: boolean;
+  handoff_reason: string | null;
+  contained: boolean;
+  first_resolved_at: Timestamp | null;
+  last_resolved_at: Timestamp | null;
+  fcr: boolean;
+  bot_resolved: boolean;
+}
+export interface ReportTimesTable {
+  conversation_id: number;
+  kind: string;
+  at: Timestamp;
+  ms: number;
+  business_ms: number;
+}
+export interface ReportSegmentsTable {
+  conversation_id: number;
+  start_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+export interface ReportSurveysTable {
+  conversation_id: number;
+  kind: string;
+  event: string;
+  at: Timestamp;
+  score: number | null;
+}
+
 export interface Database {
+  report_conversations: ReportConversationsTable;
+  report_times: ReportTimesTable;
+  report_segments: ReportSegmentsTable;
+  report_surveys: ReportSurveysTable;
   inbound_events: InboundEventsTable;
   channel_credentials: ChannelCredentialsTable;
   canned_responses: CannedResponsesTable;

@@ -32,6 +32,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('reports: the sc
     agent1 = (await upsertAgent(h.gw.db, { email: 'lan@anphat.vn', name: 'Lan', role: 'agent', password: 'password-123456' })).id;
     agent2 = (await upsertAgent(h.gw.db, { email: 'minh@anphat.vn', name: 'Minh', role: 'agent', password: 'password-123456' })).id;
     await runScenario();
+    await h.gw.rollups.flush();
   });
   afterAll(() => h?.gw.close());
 
@@ -114,8 +115,10 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('reports: the sc
   const period = { from: T0, to: new Date(T0.getTime() + 10 * DAY) };
   const m = (n: number) => n * MINUTE;
 
-  test('every figure equals the hand-computed value', async () => {
-    const s = await new ReportService({ db: h.gw.db }).summary(period, {});
+  test('every figure equals the hand-computed value, from the rollups and from the raw log alike', async () => {
+    const reports = new ReportService({ db: h.gw.db });
+    const s = await reports.summary(period, {});
+    expect(await reports.summaryFromLog(period, {})).toEqual(s);
     // First response (A 1, B 2, C 10, D 1 and 1 after the reopen, E 1, F 1)
     expect(s.firstResponse).toMatchObject({ count: 7, medianMs: m(1), p90Ms: m(10), meanMs: Math.round(m(17) / 7) });
     // Human first response from the handoff (B 13→20, C 31→40)
@@ -151,6 +154,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('reports: the sc
     expect(human.map((r) => r.value).sort()).toEqual([m(7), m(9)]);
     const filtered = await reports.summary(period, { agentId: agent2 });
     expect(filtered.fcr).toMatchObject({ count: 0, of: 1 });
+    expect(await reports.summaryFromLog(period, { agentId: agent2 })).toEqual(filtered);
   });
 
   test('a daily series adds up to the period', async () => {

@@ -1,0 +1,137 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/unit-of-work';
+import { conversationFacts, type ConversationFacts, type LoggedEvent } from './conversation-facts';
+import { isFirstContactResolution, wallClock, type Duration } from './figures';
+
+/** Loads the business-hours duration function (inbox settings may change between calls). */
+export type BusinessDurationSource = (db: Db) => Promise<Duration>;
+
+/**
+ * Keeps the report tables (migration 0008) equal to what the event log says: after any
+ * event of a conversation commits, that conversation's whole log is re-read, folded into
+ * facts and its rows replaced — coalesced per conversation, so a busy conversation is
+ * rewritten once per `delayMs`, not once per message. A write carries the id of the last
+ * event it saw and never replaces rows made from a newer view (several nodes, races).
+ */
+export class RollupWriter {
+  private readonly pending = new Set<number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { db: Db; logger: Logger; business?: BusinessDurationSource; delayMs?: number },
+  ) {}
+
+  /** A conversation's log changed: rewrite its rows soon. */
+  schedule(conversationId: number): void {
+    if (this.stopped) return;
+    this.pending.add(conversationId);
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.deps.delayMs ?? 250);
+  }
+
+  /** Write everything scheduled so far (tests, shutdown). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.running) await this.running;
+    if (this.pending.size === 0) return;
+    const ids = [...this.pending];
+    this.pending.clear();
+    this.running = this.write(ids)
+      .catch((err) => this.deps.logger.error({ err, conversations: ids.length }, 'report rollups not written'))
+      .finally(() => (this.running = null));
+    await this.running;
+    if (this.pending.size > 0) await this.flush();
+  }
+
+  async stop(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+  }
+
+  /** Recompute every conversation's rows from the log (after an upgrade, or a change of business hours). */
+  async rebuild(batchSize = 500): Promise<number> {
+    let after = 0;
+    let done = 0;
+    for (;;) {
+      const ids = (await this.deps.db.selectFrom('conversations').select('id').where('id', '>', after).orderBy('id').limit(batchSize).execute()).map((r) => r.id);
+      if (ids.length === 0) return done;
+      await this.write(ids);
+      done += ids.length;
+      after = ids.at(-1)!;
+    }
+  }
+
+  private async write(ids: number[]): Promise<void> {
+    const { db } = this.deps;
+    const business = this.deps.business ? await this.deps.business(db) : wallClock;
+    const rows = await db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', ids).orderBy('conversation_id').orderBy('id').execute();
+    const byConversation = new Map<number, { events: LoggedEvent[]; lastId: number }>();
+    for (const r of rows) {
+      const entry = byConversation.get(r.conversation_id) ?? { events: [], lastId: 0 };
+      entry.events.push({ type: r.type, conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, contactId: r.contact_id, teamId: r.team_id, agentId: r.agent_id, actorType: r.actor_type, actorId: r.actor_id, data: r.data as Record<string, unknown>, at: r.at });
+      entry.lastId = Math.max(entry.lastId, Number(r.id));
+      byConversation.set(r.conversation_id, entry);
+    }
+    for (const [conversationId, { events, lastId }] of byConversation) {
+      const facts = conversationFacts(events);
+      await db.transaction().execute(async (trx) => {
+        const current = await trx.selectFrom('report_conversations').select('last_event_id').where('conversation_id', '=', conversationId).forUpdate().executeTakeFirst();
+        if (current && Number(current.last_event_id) > lastId) return; // someone wrote from a newer view
+        const r = rowsOf(facts, lastId, business);
+        await trx.deleteFrom('report_times').where('conversation_id', '=', conversationId).execute();
+        await trx.deleteFrom('report_segments').where('conversation_id', '=', conversationId).execute();
+        await trx.deleteFrom('report_surveys').where('conversation_id', '=', conversationId).execute();
+        await trx
+          .insertInto('report_conversations')
+          .values(r.conversation)
+          .onConflict((oc) => oc.column('conversation_id').doUpdateSet(r.conversation))
+          .execute();
+        if (r.times.length > 0) await trx.insertInto('report_times').values(r.times).execute();
+        if (r.segments.length > 0) await trx.insertInto('report_segments').values(r.segments).execute();
+        if (r.surveys.length > 0) await trx.insertInto('report_surveys').values(r.surveys).execute();
+      });
+    }
+  }
+}
+
+/** One conversation's facts as report rows; the membership rules are those of figures.ts. */
+export function rowsOf(f: ConversationFacts, lastEventId: number, business: Duration) {
+  const times: { conversation_id: number; kind: string; at: Date; ms: number; business_ms: number }[] = [];
+  const time = (kind: string, at: Date, from: Date, to: Date) =>
+    times.push({ conversation_id: f.id, kind, at, ms: to.getTime() - from.getTime(), business_ms: business(f.inboxId, from, to) });
+  for (const s of f.segments) {
+    if (s.firstReplyAt) time('first_response', s.start, s.start, s.firstReplyAt);
+    if (s.humanClockStart && s.firstHumanReplyAt) time('human_first_response', s.humanClockStart, s.humanClockStart, s.firstHumanReplyAt);
+    if (s.resolvedAt) time('resolution', s.resolvedAt, s.start, s.resolvedAt);
+  }
+  for (const w of f.waits) if (w.end && w.by) time(`wait_${w.by}`, w.start, w.start, w.end);
+  return {
+    conversation: {
+      conversation_id: f.id,
+      last_event_id: lastEventId,
+      inbox_id: f.inboxId,
+      channel: f.channel,
+      contact_id: f.contactId,
+      team_id: f.teamId,
+      agent_id: f.agentId,
+      created_at: f.createdAt,
+      bot_handled: f.botHandled,
+      handoff_reason: f.handoffs[0]?.reason ?? null,
+      contained: f.botHandled && f.handoffs.length === 0 && f.resolutions.length > 0 && f.humanRepliers.length === 0,
+      first_resolved_at: f.resolutions[0]?.at ?? null,
+      last_resolved_at: f.resolutions.at(-1)?.at ?? null,
+      fcr: isFirstContactResolution(f),
+      bot_resolved: f.humanRepliers.length === 0,
+    },
+    times,
+    segments: f.segments.map((s) => ({ conversation_id: f.id, start_at: s.start, resolved_at: s.resolvedAt })),
+    surveys: f.surveys.map((s) => ({ conversation_id: f.id, kind: s.kind, event: s.event, at: s.at, score: s.score })),
+  };
+}

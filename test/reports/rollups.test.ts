@@ -1,0 +1,102 @@
+import type { Bot } from '../../src/core/bot';
+import { DAY, ManualClock, MINUTE } from '../../src/core/clock';
+import type { HandoffReason } from '../../src/core/domain-events';
+import { upsertAgent } from '../../src/store/repos/agents';
+import { ReportService } from '../../src/reports/report-service';
+import { testDatabases } from '../support/databases';
+import { startHarness, type Harness } from '../support/gateway-harness';
+
+/** A small deterministic generator (mulberry32), so a failing history can be replayed from its seed. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+}
+
+const silentBot: Bot = { name: 'silent', decide: async (turn) => ({ type: 'none', state: turn.state }) };
+const REASONS: HandoffReason[] = ['requested', 'low_confidence', 'negative_feedback', 'rule'];
+const SEED = Number(process.env.OMNIGATE_REPORT_SEED ?? 20261123);
+const START = new Date('2026-04-06T01:00:00Z');
+
+describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups on %s', (_kind, database) => {
+  let h: Harness;
+  let agents: number[];
+  let teams: number[];
+
+  beforeAll(async () => {
+    const { store } = await database.open();
+    const clock = new ManualClock(START);
+    h = await startHarness(store, { clock, bot: silentBot, botEnabled: true });
+    agents = [];
+    for (const name of ['an', 'binh', 'chi']) agents.push((await upsertAgent(h.gw.db, { email: `${name}@anphat.vn`, name, role: 'agent', password: 'password-123456' })).id);
+    teams = [];
+    for (const name of ['Bán hàng', 'Kỹ thuật']) teams.push((await h.gw.db.insertInto('teams').values({ name }).returning('id').executeTakeFirstOrThrow()).id);
+
+    // A random history: 400 steps over about three weeks, each a plausible action for one of 25 contacts.
+    const rnd = random(SEED);
+    const latest = new Map<string, number>();
+    for (let step = 0; step < 400; step++) {
+      clock.advance((1 + rnd.int(rnd.next() < 0.05 ? 5 * 24 * 60 : 120)) * MINUTE);
+      const user = `u${rnd.int(25)}`;
+      const conv = latest.get(user);
+      const status = conv ? (await h.gw.db.selectFrom('conversations').select('status').where('id', '=', conv).executeTakeFirstOrThrow()).status : null;
+      const agent = rnd.pick(agents);
+      const roll = rnd.next();
+      if (!conv || status === 'resolved' || roll < 0.3) {
+        latest.set(user, (await h.fake.receive(user, `tin ${step}`)).conversationId!);
+      } else if (status === 'bot') {
+        if (roll < 0.55) await h.gw.outbound.post(conv, { content: { type: 'text', text: 'bot' }, sender: { type: 'bot' } });
+        else if (roll < 0.8) await h.gw.actions.handoff(conv, rnd.pick(REASONS), { type: 'bot' });
+        else await h.gw.actions.resolve(conv, { type: 'bot' });
+      } else if (status === 'pending' || status === 'open') {
+        if (roll < 0.5) await h.gw.outbound.post(conv, { content: { type: 'text', text: 'agent' }, sender: { type: 'agent', id: agent } });
+        else if (roll < 0.7) await h.gw.actions.assign(conv, { agentId: agent, teamId: rnd.pick(teams) }, { type: 'system' });
+        else if (roll < 0.75) await h.gw.outbound.post(conv, { content: { type: 'text', text: 'note' }, sender: { type: 'agent', id: agent }, private: true });
+        else await h.gw.actions.resolve(conv, { type: 'agent', id: agent });
+      }
+    }
+    await h.gw.rollups.flush();
+  }, 120_000);
+  afterAll(() => h?.gw.close());
+
+  test(`the rollups give the same figures as the raw log (seed ${SEED}) for any period and filter`, async () => {
+    const reports = new ReportService({ db: h.gw.db });
+    const end = new Date(START.getTime() + 30 * DAY);
+    const rnd = random(SEED + 1);
+    const periods = [{ from: START, to: end }];
+    for (let i = 0; i < 4; i++) {
+      const from = new Date(START.getTime() + rnd.int(20 * 24) * 3_600_000);
+      periods.push({ from, to: new Date(from.getTime() + (1 + rnd.int(6)) * DAY) });
+    }
+    const filters = [{}, { agentId: agents[0] }, { teamId: teams[1] }, { channel: 'fake' }, { channel: 'messenger' }];
+    let compared = 0;
+    for (const p of periods) {
+      for (const f of filters) {
+        const fromRollups = await reports.summary(p, f);
+        expect({ period: p, filter: f, summary: await reports.summaryFromLog(p, f) }).toEqual({ period: p, filter: f, summary: fromRollups });
+        compared++;
+      }
+    }
+    const whole = await reports.summary(periods[0]!, {});
+    // The history is not trivial: every kind of figure has data.
+    expect(whole.fcr.of).toBeGreaterThan(3);
+    expect(whole.handoff.count).toBeGreaterThan(3);
+    expect(whole.humanFirstResponse.count).toBeGreaterThan(3);
+    expect(whole.resolutionTime.count).toBeGreaterThan(3);
+    expect(compared).toBe(25);
+  });
+
+  test('a rebuild from the log gives the same rows', async () => {
+    const before = await h.gw.db.selectFrom('report_times').selectAll().orderBy('conversation_id').orderBy('kind').orderBy('at').execute();
+    await h.gw.db.deleteFrom('report_times').execute();
+    await h.gw.db.deleteFrom('report_conversations').execute();
+    expect(await h.gw.rollups.rebuild()).toBeGreaterThan(20);
+    expect(await h.gw.db.selectFrom('report_times').selectAll().orderBy('conversation_id').orderBy('kind').orderBy('at').execute()).toEqual(before);
+  });
+});

@@ -15,7 +15,7 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
   const nextTo = new Date(to.getTime() + (to.getTime() - from.getTime()));
   const where = filterSql(filter);
 
-  const times = await sql<{ kind: string; n: number; mean: number | null; med: number | null; p90: number | null; bmean: number | null; bmed: number | null; bp90: number | null }>`
+  const timesQ = sql<{ kind: string; n: number; mean: number | null; med: number | null; p90: number | null; bmean: number | null; bmed: number | null; bp90: number | null }>`
     select t.kind, count(*)::int as n,
       round(avg(t.ms))::float8 as mean, percentile_disc(0.5) within group (order by t.ms)::float8 as med, percentile_disc(0.9) within group (order by t.ms)::float8 as p90,
       round(avg(t.business_ms))::float8 as bmean, percentile_disc(0.5) within group (order by t.business_ms)::float8 as bmed, percentile_disc(0.9) within group (order by t.business_ms)::float8 as bp90
@@ -23,7 +23,7 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
     where t.at >= ${from} and t.at < ${to} ${where}
     group by t.kind`.execute(db);
   // All waits together (bot and human) need their own percentiles.
-  const waitsAll = await sql<{ n: number; mean: number | null; med: number | null; p90: number | null; bmean: number | null; bmed: number | null; bp90: number | null }>`
+  const waitsAllQ = sql<{ n: number; mean: number | null; med: number | null; p90: number | null; bmean: number | null; bmed: number | null; bp90: number | null }>`
     select count(*)::int as n,
       round(avg(t.ms))::float8 as mean, percentile_disc(0.5) within group (order by t.ms)::float8 as med, percentile_disc(0.9) within group (order by t.ms)::float8 as p90,
       round(avg(t.business_ms))::float8 as bmean, percentile_disc(0.5) within group (order by t.business_ms)::float8 as bmed, percentile_disc(0.9) within group (order by t.business_ms)::float8 as bp90
@@ -33,12 +33,9 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
     row && row.n > 0 ? { count: row.n, meanMs: row.mean, medianMs: row.med, p90Ms: row.p90 } : { count: 0, meanMs: null, medianMs: null, p90Ms: null };
   const bstat = (row: { n: number; bmean: number | null; bmed: number | null; bp90: number | null } | undefined): TimeStats =>
     row && row.n > 0 ? { count: row.n, meanMs: row.bmean, medianMs: row.bmed, p90Ms: row.bp90 } : { count: 0, meanMs: null, medianMs: null, p90Ms: null };
-  const kind = (k: string) => times.rows.find((r) => r.kind === k);
-  const allWaits = waitsAll.rows[0];
 
   const inP = (col: string) => sql`rc.${sql.ref(col)} >= ${from} and rc.${sql.ref(col)} < ${to}`;
-  const counts = (
-    await sql<{ resolved: number; fcr: number; bot_resolved: number; bot_fcr: number; bot_handled: number; contained: number; handed_off: number }>`
+  const countsQ = sql<{ resolved: number; fcr: number; bot_resolved: number; bot_fcr: number; bot_handled: number; contained: number; handed_off: number }>`
     select
       count(*) filter (where ${inP('last_resolved_at')})::int as resolved,
       count(*) filter (where ${inP('last_resolved_at')} and rc.fcr)::int as fcr,
@@ -48,30 +45,19 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
       count(*) filter (where ${inP('created_at')} and rc.bot_handled and rc.contained)::int as contained,
       count(*) filter (where ${inP('created_at')} and rc.bot_handled and rc.handoff_reason is not null)::int as handed_off
     from report_conversations rc
-    where (${inP('last_resolved_at')} or ${inP('created_at')}) ${where}`.execute(db)
-  ).rows[0]!;
-  const reasons = await sql<{ reason: string; n: number }>`
+    where (${inP('last_resolved_at')} or ${inP('created_at')}) ${where}`.execute(db);
+  const reasonsQ = sql<{ reason: string; n: number }>`
     select rc.handoff_reason as reason, count(*)::int as n from report_conversations rc
     where ${inP('created_at')} and rc.bot_handled and rc.handoff_reason is not null ${where} group by rc.handoff_reason`.execute(db);
-  const within = await sql<{ channel: string; of: number; n: number }>`
+  const withinQ = sql<{ channel: string; of: number; n: number }>`
     select rc.channel, count(*)::int as of, count(*) filter (where rc.first_resolved_at - rc.created_at <= interval '24 hours')::int as n
     from report_conversations rc where ${inP('created_at')} ${where} group by rc.channel`.execute(db);
 
-  const backlogRows = await sql<{ channel: string; team_id: number | null; created_at: Date }>`
+  const backlogQ = sql<{ channel: string; team_id: number | null; created_at: Date }>`
     select rc.channel, rc.team_id, rc.created_at from report_segments s join report_conversations rc on rc.conversation_id = s.conversation_id
     where s.start_at <= ${to} and (s.resolved_at is null or s.resolved_at > ${to}) ${where}`.execute(db);
-  const buckets: Record<BacklogBucket, number> = { lt1h: 0, h1to24: 0, d1to7: 0, gt7d: 0 };
-  const byChannel: Record<string, number> = {};
-  const byTeam: Record<string, number> = {};
-  for (const r of backlogRows.rows) {
-    buckets[backlogBucket(to.getTime() - new Date(r.created_at).getTime())]++;
-    byChannel[r.channel] = (byChannel[r.channel] ?? 0) + 1;
-    const team = r.team_id === null ? 'none' : String(r.team_id);
-    byTeam[team] = (byTeam[team] ?? 0) + 1;
-  }
 
-  const surveys = (
-    await sql<{ csat_sent: number; csat_answered: number; csat_satisfied: number; csat_total: number | null; nps_answered: number; promoters: number; passives: number; detractors: number }>`
+  const surveysQ = sql<{ csat_sent: number; csat_answered: number; csat_satisfied: number; csat_total: number | null; nps_answered: number; promoters: number; passives: number; detractors: number }>`
     select
       count(*) filter (where s.kind = 'csat' and s.event = 'sent')::int as csat_sent,
       count(*) filter (where s.kind = 'csat' and s.event = 'answered' and s.score is not null)::int as csat_answered,
@@ -82,14 +68,39 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
       count(*) filter (where s.kind = 'nps' and s.event = 'answered' and s.score between 7 and 8)::int as passives,
       count(*) filter (where s.kind = 'nps' and s.event = 'answered' and s.score < 7)::int as detractors
     from report_surveys s join report_conversations rc on rc.conversation_id = s.conversation_id
-    where s.at >= ${from} and s.at < ${to} ${where}`.execute(db)
-  ).rows[0]!;
+    where s.at >= ${from} and s.at < ${to} ${where}`.execute(db);
 
-  const activity = await sql<{ channel: string; active: boolean; again: boolean }>`
+  const activityQ = sql<{ channel: string; active: boolean; again: boolean }>`
     select e.channel, bool_or(e.at < ${to}) as active, bool_or(e.at >= ${to}) as again
     from conversation_events e join report_conversations rc on rc.conversation_id = e.conversation_id
     where e.type = 'message.received' and coalesce((e.data->>'passive')::boolean, false) = false and e.at >= ${from} and e.at < ${nextTo} ${where}
     group by e.channel, e.contact_id`.execute(db);
+  // Independent queries: on PostgreSQL they run at once on the pool's connections.
+  const [times, waitsAll, countsR, reasons, within, backlogRows, surveysR, activity, byAgent, byTeamRows] = await Promise.all([
+    timesQ,
+    waitsAllQ,
+    countsQ,
+    reasonsQ,
+    withinQ,
+    backlogQ,
+    surveysQ,
+    activityQ,
+    groupRowsFromRollups(db, p, where, 'agent_id'),
+    groupRowsFromRollups(db, p, where, 'team_id'),
+  ]);
+  const counts = countsR.rows[0]!;
+  const surveys = surveysR.rows[0]!;
+  const kind = (k: string) => times.rows.find((r) => r.kind === k);
+  const allWaits = waitsAll.rows[0];
+  const buckets: Record<BacklogBucket, number> = { lt1h: 0, h1to24: 0, d1to7: 0, gt7d: 0 };
+  const byChannel: Record<string, number> = {};
+  const byTeam: Record<string, number> = {};
+  for (const r of backlogRows.rows) {
+    buckets[backlogBucket(to.getTime() - new Date(r.created_at).getTime())]++;
+    byChannel[r.channel] = (byChannel[r.channel] ?? 0) + 1;
+    const team = r.team_id === null ? 'none' : String(r.team_id);
+    byTeam[team] = (byTeam[team] ?? 0) + 1;
+  }
   const retentionByChannel: Record<string, { count: number; of: number }> = {};
   let active = 0;
   let returned = 0;
@@ -144,29 +155,30 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
       byChannel: Object.fromEntries(Object.entries(retentionByChannel).map(([ch, c]) => [ch, rate(c.count, c.of)])),
     },
   };
-  return { ...summary, byAgent: await groupRowsFromRollups(db, p, where, 'agent_id'), byTeam: await groupRowsFromRollups(db, p, where, 'team_id') };
+  return { ...summary, byAgent, byTeam: byTeamRows };
 }
 
 /** Per agent or team: the conversations touched in the period (a visit began or it was resolved) and their key figures. */
 async function groupRowsFromRollups(db: Db, p: Period, where: RawBuilder<unknown>, column: 'agent_id' | 'team_id'): Promise<GroupRow[]> {
   const key = sql.ref(`rc.${column}`);
   const touched = sql`(rc.last_resolved_at >= ${p.from} and rc.last_resolved_at < ${p.to} or exists (select 1 from report_segments s where s.conversation_id = rc.conversation_id and s.start_at >= ${p.from} and s.start_at < ${p.to}))`;
-  const base = await sql<{ id: number | null; conversations: number; resolved: number; fcr: number }>`
+  const baseQ = sql<{ id: number | null; conversations: number; resolved: number; fcr: number }>`
     select ${key} as id, count(*)::int as conversations,
       count(*) filter (where rc.last_resolved_at >= ${p.from} and rc.last_resolved_at < ${p.to})::int as resolved,
       count(*) filter (where rc.last_resolved_at >= ${p.from} and rc.last_resolved_at < ${p.to} and rc.fcr)::int as fcr
     from report_conversations rc where ${touched} ${where} group by ${key}`.execute(db);
-  const times = await sql<{ id: number | null; frt: number | null; hfrt: number | null; wait_mean: number | null }>`
+  const timesQ = sql<{ id: number | null; frt: number | null; hfrt: number | null; wait_mean: number | null }>`
     select ${key} as id,
       percentile_disc(0.5) within group (order by t.ms) filter (where t.kind = 'first_response')::float8 as frt,
       percentile_disc(0.5) within group (order by t.ms) filter (where t.kind = 'human_first_response')::float8 as hfrt,
       round(avg(t.ms) filter (where t.kind in ('wait_bot', 'wait_human')))::float8 as wait_mean
     from report_times t join report_conversations rc on rc.conversation_id = t.conversation_id
     where t.at >= ${p.from} and t.at < ${p.to} and ${touched} ${where} group by ${key}`.execute(db);
-  const csat = await sql<{ id: number | null; answered: number; satisfied: number }>`
+  const csatQ = sql<{ id: number | null; answered: number; satisfied: number }>`
     select ${key} as id, count(*)::int as answered, count(*) filter (where s.score >= 4)::int as satisfied
     from report_surveys s join report_conversations rc on rc.conversation_id = s.conversation_id
     where s.kind = 'csat' and s.event = 'answered' and s.score is not null and s.at >= ${p.from} and s.at < ${p.to} and ${touched} ${where} group by ${key}`.execute(db);
+  const [base, times, csat] = await Promise.all([baseQ, timesQ, csatQ]);
   return base.rows
     .map((b) => {
       const t = times.rows.find((r) => r.id === b.id);

@@ -154,12 +154,19 @@ export interface GroupRow {
   csatAnswered: number;
 }
 
+/**
+ * Per agent or team: how many of its conversations were touched in the period (created,
+ * reopened or resolved in it — the last reopen and resolution count) and its key figures
+ * over the period. Groups without a touched conversation are left out.
+ */
+export function touchedIn(f: ConversationFacts, p: Period): boolean {
+  const within = (d: Date | null | undefined) => d !== null && d !== undefined && d >= p.from && d < p.to;
+  return within(f.createdAt) || within(lastResolution(f)) || within(f.reopens.at(-1));
+}
+
 function groupRows(facts: readonly ConversationFacts[], p: Period, business: Duration, keyOf: (f: ConversationFacts) => number | null): GroupRow[] {
   const groups = new Map<number | null, ConversationFacts[]>();
   for (const f of facts) {
-    const resolved = lastResolution(f);
-    const touched = f.segments.some((s) => s.start >= p.from && s.start < p.to) || (resolved !== null && resolved >= p.from && resolved < p.to);
-    if (!touched) continue;
     const k = keyOf(f);
     groups.set(k, [...(groups.get(k) ?? []), f]);
   }
@@ -168,7 +175,7 @@ function groupRows(facts: readonly ConversationFacts[], p: Period, business: Dur
       const s = summarize(fs, p, { business });
       return {
         id,
-        conversations: fs.length,
+        conversations: fs.filter((f) => touchedIn(f, p)).length,
         resolved: s.fcr.of,
         fcrRate: s.fcr.rate,
         firstResponseMedianMs: s.firstResponse.medianMs,
@@ -178,6 +185,7 @@ function groupRows(facts: readonly ConversationFacts[], p: Period, business: Dur
         csatAnswered: s.csat.answered,
       };
     })
+    .filter((g) => g.conversations > 0)
     .sort((a, b) => (a.id ?? -1) - (b.id ?? -1));
 }
 

@@ -88,6 +88,7 @@ export class RollupWriter {
         await trx.deleteFrom('report_times').where('conversation_id', '=', conversationId).execute();
         await trx.deleteFrom('report_segments').where('conversation_id', '=', conversationId).execute();
         await trx.deleteFrom('report_surveys').where('conversation_id', '=', conversationId).execute();
+        await trx.deleteFrom('report_activity').where('conversation_id', '=', conversationId).execute();
         await trx
           .insertInto('report_conversations')
           .values(r.conversation)
@@ -96,6 +97,7 @@ export class RollupWriter {
         if (r.times.length > 0) await trx.insertInto('report_times').values(r.times).execute();
         if (r.segments.length > 0) await trx.insertInto('report_segments').values(r.segments).execute();
         if (r.surveys.length > 0) await trx.insertInto('report_surveys').values(r.surveys).execute();
+        if (r.activity.length > 0) await trx.insertInto('report_activity').values(r.activity).execute();
       });
     }
   }
@@ -103,9 +105,9 @@ export class RollupWriter {
 
 /** One conversation's facts as report rows; the membership rules are those of figures.ts. */
 export function rowsOf(f: ConversationFacts, lastEventId: number, business: Duration) {
-  const times: { conversation_id: number; kind: string; at: Date; ms: number; business_ms: number }[] = [];
-  const time = (kind: string, at: Date, from: Date, to: Date) =>
-    times.push({ conversation_id: f.id, kind, at, ms: to.getTime() - from.getTime(), business_ms: business(f.inboxId, from, to) });
+  const dims = { conversation_id: f.id, inbox_id: f.inboxId, channel: f.channel, team_id: f.teamId, agent_id: f.agentId };
+  const times: (typeof dims & { kind: string; at: Date; ms: number; business_ms: number })[] = [];
+  const time = (kind: string, at: Date, from: Date, to: Date) => times.push({ ...dims, kind, at, ms: to.getTime() - from.getTime(), business_ms: business(f.inboxId, from, to) });
   for (const s of f.segments) {
     if (s.firstReplyAt) time('first_response', s.start, s.start, s.firstReplyAt);
     if (s.humanClockStart && s.firstHumanReplyAt) time('human_first_response', s.humanClockStart, s.humanClockStart, s.firstHumanReplyAt);
@@ -127,11 +129,13 @@ export function rowsOf(f: ConversationFacts, lastEventId: number, business: Dura
       contained: f.botHandled && f.handoffs.length === 0 && f.resolutions.length > 0 && f.humanRepliers.length === 0,
       first_resolved_at: f.resolutions[0]?.at ?? null,
       last_resolved_at: f.resolutions.at(-1)?.at ?? null,
+      last_reopened_at: f.reopens.at(-1) ?? null,
       fcr: isFirstContactResolution(f),
       bot_resolved: f.humanRepliers.length === 0,
     },
     times,
-    segments: f.segments.map((s) => ({ conversation_id: f.id, start_at: s.start, resolved_at: s.resolvedAt })),
-    surveys: f.surveys.map((s) => ({ conversation_id: f.id, kind: s.kind, event: s.event, at: s.at, score: s.score })),
+    segments: f.segments.map((s) => ({ ...dims, created_at: f.createdAt, start_at: s.start, resolved_at: s.resolvedAt })),
+    surveys: f.surveys.map((s) => ({ ...dims, kind: s.kind, event: s.event, at: s.at, score: s.score })),
+    activity: f.contactMessages.map((at) => ({ ...dims, contact_id: f.contactId, at })),
   };
 }

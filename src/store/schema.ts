@@ -218,11 +218,16 @@ export interface ReportConversationsTable {
   contained: boolean;
   first_resolved_at: Timestamp | null;
   last_resolved_at: Timestamp | null;
+  last_reopened_at: Timestamp | null;
   fcr: boolean;
   bot_resolved: boolean;
 }
 export interface ReportTimesTable {
   conversation_id: number;
+  inbox_id: number;
+  channel: string;
+  team_id: number | null;
+  agent_id: number | null;
   kind: string;
   at: Timestamp;
   ms: number;
@@ -230,18 +235,37 @@ export interface ReportTimesTable {
 }
 export interface ReportSegmentsTable {
   conversation_id: number;
+  inbox_id: number;
+  channel: string;
+  team_id: number | null;
+  agent_id: number | null;
+  created_at: Timestamp;
   start_at: Timestamp;
   resolved_at: Timestamp | null;
 }
 export interface ReportSurveysTable {
   conversation_id: number;
+  inbox_id: number;
+  channel: string;
+  team_id: number | null;
+  agent_id: number | null;
   kind: string;
   event: string;
   at: Timestamp;
   score: number | null;
 }
+export interface ReportActivityTable {
+  conversation_id: number;
+  inbox_id: number;
+  channel: string;
+  team_id: number | null;
+  agent_id: number | null;
+  contact_id: number;
+  at: Timestamp;
+}
 
 export interface Database {
+  report_activity: ReportActivityTable;
   report_conversations: ReportConversationsTable;
   report_times: ReportTimesTable;
   report_segments: ReportSegmentsTable;

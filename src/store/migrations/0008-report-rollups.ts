@@ -10,6 +10,9 @@ import { runStatements } from './run-statements';
  *   each wait, each resolution), wall-clock and business-hours ms, so percentiles stay exact.
  * - report_segments: each contact visit (creation or reopen) and when it was resolved (backlog at any moment).
  * - report_surveys: survey sends and answers.
+ * - report_activity: each contact message (retention).
+ * The rows repeat the conversation's inbox, channel, team and agent so that a filtered
+ * report reads one table, without a join.
  * `last_event_id` makes a late writer with an older view of the log lose to a newer one.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -28,6 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       contained boolean NOT NULL,
       first_resolved_at timestamptz,
       last_resolved_at timestamptz,
+      last_reopened_at timestamptz,
       fcr boolean NOT NULL,
       bot_resolved boolean NOT NULL
     );
@@ -35,6 +39,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX report_conversations_resolved_idx ON report_conversations (last_resolved_at);
     CREATE TABLE report_times (
       conversation_id integer NOT NULL,
+      inbox_id integer NOT NULL,
+      channel text NOT NULL,
+      team_id integer,
+      agent_id integer,
       kind text NOT NULL,
       at timestamptz NOT NULL,
       ms bigint NOT NULL,
@@ -44,6 +52,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX report_times_conversation_idx ON report_times (conversation_id);
     CREATE TABLE report_segments (
       conversation_id integer NOT NULL,
+      inbox_id integer NOT NULL,
+      channel text NOT NULL,
+      team_id integer,
+      agent_id integer,
+      created_at timestamptz NOT NULL,
       start_at timestamptz NOT NULL,
       resolved_at timestamptz
     );
@@ -51,6 +64,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX report_segments_conversation_idx ON report_segments (conversation_id);
     CREATE TABLE report_surveys (
       conversation_id integer NOT NULL,
+      inbox_id integer NOT NULL,
+      channel text NOT NULL,
+      team_id integer,
+      agent_id integer,
       kind text NOT NULL,
       event text NOT NULL,
       at timestamptz NOT NULL,
@@ -58,9 +75,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX report_surveys_at_idx ON report_surveys (at);
     CREATE INDEX report_surveys_conversation_idx ON report_surveys (conversation_id);
+    CREATE TABLE report_activity (
+      conversation_id integer NOT NULL,
+      inbox_id integer NOT NULL,
+      channel text NOT NULL,
+      team_id integer,
+      agent_id integer,
+      contact_id integer NOT NULL,
+      at timestamptz NOT NULL
+    );
+    CREATE INDEX report_activity_at_idx ON report_activity (at);
+    CREATE INDEX report_activity_conversation_idx ON report_activity (conversation_id);
   `);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `DROP TABLE report_surveys; DROP TABLE report_segments; DROP TABLE report_times; DROP TABLE report_conversations;`);
+  await runStatements(db, `DROP TABLE report_activity; DROP TABLE report_surveys; DROP TABLE report_segments; DROP TABLE report_times; DROP TABLE report_conversations;`);
 }

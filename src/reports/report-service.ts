@@ -37,8 +37,8 @@ export const SERIES_METRICS = {
 export type SeriesMetric = keyof typeof SERIES_METRICS;
 
 /**
- * Reports. The summary comes from the report tables (rollup-reports.ts); the time series
- * and the drill-down fold the event log itself: the conversations that matter for a
+ * Reports. The summary and the time series come from the report tables
+ * (rollup-reports.ts); the drill-down folds the event log itself: the conversations that matter for a
  * period are found, their whole logs read and folded (conversation-facts.ts), and the
  * figures computed (figures.ts). Everything a figure says can be listed conversation by
  * conversation (`conversations`).
@@ -58,9 +58,11 @@ export class ReportService {
     return { ...summary, byAgent: groupRows(facts, p, business, (f) => f.agentId), byTeam: groupRows(facts, p, business, (f) => f.teamId) };
   }
 
+  /** One metric per local day or week, each point the summary of its bucket (from the report tables). */
   async timeseries(p: Period, filter: ReportFilter, metric: SeriesMetric, interval: 'day' | 'week', timeZone: string): Promise<{ start: string; end: string; value: number | null }[]> {
-    const { facts, business } = await this.load(p, filter);
-    return bucketsOf(p, interval, timeZone).map((b) => ({ start: b.from.toISOString(), end: b.to.toISOString(), value: SERIES_METRICS[metric](summarize(facts, b, { business })) }));
+    const points: { start: string; end: string; value: number | null }[] = [];
+    for (const b of bucketsOf(p, interval, timeZone)) points.push({ start: b.from.toISOString(), end: b.to.toISOString(), value: SERIES_METRICS[metric](await summaryFromRollups(this.deps.db, b, filter)) });
+    return points;
   }
 
   /** The conversations behind one figure, with each one's value. */

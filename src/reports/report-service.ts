@@ -149,8 +149,8 @@ export interface GroupRow {
   conversations: number;
   resolved: number;
   fcrRate: number | null;
-  firstResponseMedianMs: number | null;
-  humanFirstResponseMedianMs: number | null;
+  firstResponseMeanMs: number | null;
+  humanFirstResponseMeanMs: number | null;
   responseTimeMeanMs: number | null;
   csatScore: number | null;
   csatAnswered: number;
@@ -180,8 +180,8 @@ function groupRows(facts: readonly ConversationFacts[], p: Period, business: Dur
         conversations: fs.filter((f) => touchedIn(f, p)).length,
         resolved: s.fcr.of,
         fcrRate: s.fcr.rate,
-        firstResponseMedianMs: s.firstResponse.medianMs,
-        humanFirstResponseMedianMs: s.humanFirstResponse.medianMs,
+        firstResponseMeanMs: s.firstResponse.meanMs,
+        humanFirstResponseMeanMs: s.humanFirstResponse.meanMs,
         responseTimeMeanMs: s.responseTime.all.meanMs,
         csatScore: s.csat.score,
         csatAnswered: s.csat.answered,

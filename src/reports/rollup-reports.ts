@@ -161,8 +161,8 @@ async function groupRowsFromRollups(db: Db, p: Period, where: RawBuilder<unknown
       db,
       sql<{ id: number | null; frt: number | null; hfrt: number | null; wait_mean: number | null }>`
       select ${key} as id,
-        percentile_disc(0.5) within group (order by ms) filter (where kind = 'first_response')::float8 as frt,
-        percentile_disc(0.5) within group (order by ms) filter (where kind = 'human_first_response')::float8 as hfrt,
+        round(avg(ms) filter (where kind = 'first_response'))::float8 as frt,
+        round(avg(ms) filter (where kind = 'human_first_response'))::float8 as hfrt,
         round(avg(ms) filter (where kind in ('wait_bot', 'wait_human')))::float8 as wait_mean
       from report_times where at >= ${p.from} and at < ${p.to} ${where} group by ${key}`,
     ),
@@ -183,8 +183,8 @@ async function groupRowsFromRollups(db: Db, p: Period, where: RawBuilder<unknown
         conversations: b.conversations,
         resolved: b.resolved,
         fcrRate: b.resolved === 0 ? null : b.fcr / b.resolved,
-        firstResponseMedianMs: t?.frt ?? null,
-        humanFirstResponseMedianMs: t?.hfrt ?? null,
+        firstResponseMeanMs: t?.frt ?? null,
+        humanFirstResponseMeanMs: t?.hfrt ?? null,
         responseTimeMeanMs: t?.wait_mean ?? null,
         csatScore: c && c.answered > 0 ? c.satisfied / c.answered : null,
         csatAnswered: c?.answered ?? 0,

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchIngest } from '../bench/ingest-bench';
+import { benchWebhooks, type GatewayFigures } from '../bench/webhook-bench';
 
 interface Row {
   figure: string;
@@ -25,6 +26,33 @@ async function main(): Promise<void> {
   });
   Object.assign(json, { 'pipeline.per_second': ingest.pipelinePerSecond, 'pipeline.bare_insert_per_second': ingest.bareInsertPerSecond, 'pipeline.ratio': ingest.ratio });
 
+  const webhooks = await benchWebhooks();
+  const { bare } = webhooks;
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  // The issue's target: the gateway acknowledges at least half as fast as a receiver that stores nothing.
+  const TARGET_RATIO = 0.5;
+  const verdicts: string[] = [];
+  const webhookRow = (label: string, key: string, g: GatewayFigures) => {
+    const met = g.ratio >= TARGET_RATIO;
+    verdicts.push(`${label} ${met ? 'met' : 'NOT met'} (${g.ratio.toFixed(2)})`);
+    rows.push({
+      figure: `Messenger webhook ack, ${label} (${webhooks.webhooks} webhooks, concurrency ${webhooks.concurrency})`,
+      value: `${g.perSecond.toFixed(0)} req/s, p50 ${ms(g.p50)}, p99 ${ms(g.p99)}; stored end to end ${g.storedPerSecond.toFixed(0)} msg/s${g.failed ? `; ${g.failed} not acknowledged` : ''}${g.stored < g.acknowledged ? `; only ${g.stored} stored` : ''}`,
+      reference: `bare Express verify+200: ${bare.perSecond.toFixed(0)} req/s, p50 ${ms(bare.p50)}, p99 ${ms(bare.p99)} (ratio ${g.ratio.toFixed(2)}, target ≥ ${TARGET_RATIO.toFixed(2)} ${met ? 'met' : 'not met'})`,
+    });
+    Object.assign(json, {
+      [`webhook.${key}.per_second`]: g.perSecond,
+      [`webhook.${key}.p50_ms`]: g.p50,
+      [`webhook.${key}.p99_ms`]: g.p99,
+      [`webhook.${key}.stored_per_second`]: g.storedPerSecond,
+      [`webhook.${key}.ratio`]: g.ratio,
+    });
+  };
+  if (webhooks.postgres) webhookRow('PostgreSQL', 'pg', webhooks.postgres);
+  else process.stderr.write(`notice: ${webhooks.notice}\n`);
+  webhookRow('PGlite', 'pglite', webhooks.pglite);
+  Object.assign(json, { 'webhook.bare.per_second': bare.perSecond, 'webhook.bare.p50_ms': bare.p50, 'webhook.bare.p99_ms': bare.p99 });
+
   const faqBench = path.join(__dirname, '..', 'bots', 'faq', 'bench.ts');
   if (fs.existsSync(faqBench)) {
     const { benchFaqMatch } = (await import(faqBench)) as { benchFaqMatch: (sizes?: number[]) => Promise<{ size: number; p50: number; p99: number }[]> | { size: number; p50: number; p99: number }[] };
@@ -36,7 +64,7 @@ async function main(): Promise<void> {
   }
 
   const table = ['| figure | value | reference (same run) |', '|---|---|---|', ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.reference} |`)].join('\n');
-  process.stdout.write(`${table}\n`);
+  process.stdout.write(`${table}\n\nwebhook ingest target (ack rate ≥ ${TARGET_RATIO * 100} % of the bare endpoint's): ${verdicts.join('; ')}\n`);
   const dir = path.join(__dirname, '..', 'bench');
   fs.writeFileSync(path.join(dir, 'results.md'), `# Benchmark results\n\nRun ${new Date().toISOString()} on ${process.version}.\n\n${table}\n`);
   fs.writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`);

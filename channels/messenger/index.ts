@@ -152,8 +152,8 @@ export function createMessengerChannel(config: MessengerConfig, options: Messeng
       await sender.markSeen(address).catch((err) => host?.logger.debug({ err: describe(err) }, 'messenger mark_seen not sent'));
     },
 
-    async replyWindow(_address, lastInboundAt, at): Promise<ReplyWindow> {
-      const d = decideWindow({ lastInboundAt, now: at, senderType: 'agent', humanAgentGranted: config.humanAgent });
+    async replyWindow(_address, lastInboundAt, at, sender = 'agent'): Promise<ReplyWindow> {
+      const d = decideWindow({ lastInboundAt, now: at, senderType: sender, humanAgentGranted: config.humanAgent });
       if (!d.allowed) return { canReply: false, closesAt: null, freeRepliesLeft: null, note: d.reason };
       const tagged = d.messagingType === 'MESSAGE_TAG';
       const closesAt = new Date(lastInboundAt!.getTime() + (tagged ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS));

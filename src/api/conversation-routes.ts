@@ -14,6 +14,7 @@ import { parse, type ApiRouter } from './api-router';
 import { loadVisibleConversation, seesAll } from './access';
 import { conversationAddress } from '../store/repos/conversations';
 import { UPLOAD_SCHEME, uploadIdOf, type UploadStore } from '../uploads/upload-store';
+import { surveyJson, surveysOf } from '../surveys/survey-store';
 
 const listQuery = z.object({
   status: z.enum([...CONVERSATION_STATUSES, 'all']).default('all'),
@@ -90,7 +91,7 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
 
   r.get('/conversations/:id', auth, async (req, res) => {
     const conv = await loadVisibleConversation(db, req.session!.agent, parse(idParam, req.params).id);
-    res.json({ ...(await conversationDetail(db, conv)), replyWindow: await replyWindowOf(conv) });
+    res.json({ ...(await conversationDetail(db, conv)), replyWindow: await replyWindowOf(conv), surveys: (await surveysOf(db, conv.id)).map(surveyJson) });
   });
 
   /** The channel's messaging window for an agent reply now (shown on the composer). */

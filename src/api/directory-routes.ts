@@ -8,6 +8,8 @@ import type { Db } from '../store/unit-of-work';
 import type { InboxRow } from '../store/schema';
 import { parse, type ApiRouter } from './api-router';
 import { assertInboxVisible, seesAll } from './access';
+import { businessHoursSettingProblem } from '../business-hours';
+import { autoResolveSettingProblem } from '../jobs/auto-resolve';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const role = z.enum(['admin', 'supervisor', 'agent']);
@@ -124,6 +126,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
   });
   r.post('/inboxes', admin, async (req, res) => {
     const b = parse(inboxBody, req.body);
+    if (b.settings) assertCareSettings(b.settings);
     const inbox = await db.transaction().execute(async (trx) => {
       const i = await trx
         .insertInto('inboxes')
@@ -138,6 +141,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
   r.patch('/inboxes/:id', admin, async (req, res) => {
     const { id } = parse(idParam, req.params);
     const b = parse(inboxPatch, req.body);
+    if (b.settings) assertCareSettings(b.settings);
     const updated = await db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('inboxes').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw new GatewayError('GW_ERR_NOT_FOUND', 'inbox not found');
@@ -234,6 +238,12 @@ function publicSettings(settings: Record<string, unknown>): Record<string, unkno
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(settings)) out[k] = /secret|token|password/i.test(k) ? (v ? '[set]' : null) : v;
   return out;
+}
+
+/** Business hours and the auto-resolve time are checked before they are stored (400 naming the problem). */
+function assertCareSettings(settings: Record<string, unknown>): void {
+  const problems = [businessHoursSettingProblem(settings), autoResolveSettingProblem(settings)].filter((p) => p !== null);
+  if (problems.length > 0) throw new GatewayError('GW_ERR_VALIDATION', problems.join('; '));
 }
 
 function uniqueToValidation(message: string) {

@@ -40,7 +40,7 @@ export function baseDocument(): { openapi: string; info: Schema; servers: Schema
           type: 'object',
           properties: { id: { type: 'integer' }, inboxId: { type: 'integer' }, channel: { type: 'string' }, status: { enum: ['bot', 'pending', 'open', 'snoozed', 'resolved'] }, contact: { type: 'object', properties: { id: { type: 'integer' }, name: { type: ['string', 'null'] } } }, assigneeId: { type: ['integer', 'null'] }, teamId: { type: ['integer', 'null'] }, lastMessageAt: { type: ['string', 'null'] }, unread: { type: 'integer' } },
         },
-        Conversation: { type: 'object', description: 'ConversationSummary plus inboxName, contact details, createdAt, lastInboundAt, snoozedUntil, reopenCount, and replyWindow {canReply, closesAt, freeRepliesLeft, note} (null when the channel has no window)' },
+        Conversation: { type: 'object', description: 'ConversationSummary plus inboxName, contact details, createdAt, lastInboundAt, snoozedUntil, reopenCount, and replyWindow {canReply, closesAt, freeRepliesLeft, note} (null when the channel has no window), and surveys [{id, kind csat|nps, status sent|answered|not_sent, score, comment, agentId, teamId, sentAt, answeredAt, note}]' },
         Message: {
           type: 'object',
           properties: { id: { type: 'integer' }, direction: { enum: ['in', 'out'] }, senderType: { enum: ['contact', 'bot', 'agent', 'system'] }, senderId: { type: ['integer', 'null'] }, content: { type: 'object', properties: { type: { type: 'string' }, text: { type: 'string' } } }, private: { type: 'boolean' }, status: { type: 'string' }, error: { type: ['string', 'null'] }, createdAt: { type: 'string' } },

@@ -28,6 +28,7 @@ export const coreConfigSchema = z
     OMNIGATE_ADMIN_EMAIL: z.string().trim().email().optional(),
     OMNIGATE_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
     OMNIGATE_REOPEN_WINDOW_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
+    OMNIGATE_AUTO_RESOLVE_HOURS: z.coerce.number({ error: 'must be a number of hours (0 = off)' }).min(0, 'must be 0 (off) or more').max(24 * 365, 'at most 8760 (a year)').default(0),
     OMNIGATE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   })
   .superRefine((v, ctx) => {
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   readonly logLevel: Raw['LOG_LEVEL'];
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly reopenWindowMs: number;
+  /** Resolve conversations idle this long after the business's last reply (inboxes may override); 0 = off. */
+  readonly autoResolveAfterMs: number;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     logLevel: v.LOG_LEVEL,
     admin: v.OMNIGATE_ADMIN_EMAIL && v.OMNIGATE_ADMIN_PASSWORD ? { email: v.OMNIGATE_ADMIN_EMAIL, password: v.OMNIGATE_ADMIN_PASSWORD } : undefined,
     reopenWindowMs: v.OMNIGATE_REOPEN_WINDOW_HOURS * 3_600_000,
+    autoResolveAfterMs: Math.round(v.OMNIGATE_AUTO_RESOLVE_HOURS * 3_600_000),
     shutdownTimeoutMs: v.OMNIGATE_SHUTDOWN_TIMEOUT_MS,
   };
   return deepFreeze(config);

@@ -25,9 +25,10 @@ export interface ChannelAdapter {
   markRead?(address: ChannelAddress, conversationId: number, lastReadId: number): Promise<void>;
   /**
    * Whether an agent may reply now, under the platform's rules (Messenger's 24 h / Human
-   * Agent window, Zalo's 7 days and free replies). Absent: always open.
+   * Agent window, Zalo's 7 days and free replies). Absent: always open. `sender` (default
+   * an agent) matters where automated messages have a shorter window (Messenger: 24 h).
    */
-  replyWindow?(address: ChannelAddress, lastInboundAt: Date | null, now: Date): Promise<ReplyWindow>;
+  replyWindow?(address: ChannelAddress, lastInboundAt: Date | null, now: Date, sender?: 'agent' | 'bot' | 'system'): Promise<ReplyWindow>;
   /**
    * Process one webhook body the channel stored with `host.accept` (now, or after a
    * restart). Must be idempotent: after a crash a body may be processed twice.

@@ -12,6 +12,7 @@ import { findOrCreateContact } from '../store/repos/contacts';
 import { latestConversation, updateConversation } from '../store/repos/conversations';
 import { insertMessage, messageExists, summarize } from '../store/repos/messages';
 import type { ConversationRow, InboxRow } from '../store/schema';
+import { recordSurveyReply, surveyReplyFor } from '../surveys/survey-replies';
 import { scopeOf } from './event-scope';
 
 export interface IngestDeps {
@@ -71,7 +72,10 @@ export class IngestPipeline {
     const now = this.deps.clock.now();
     const identity = { channel: event.channel, accountId: event.accountId, externalId: event.externalUserId };
     const { contact } = await findOrCreateContact(uow.db, identity, event.profile, now);
-    let conv = await this.conversationFor(uow, inbox, contact.id, now);
+    const latest = await latestConversation(uow.db, contact.id, inbox.id);
+    // A survey answer (or its comment) stays on the resolved conversation: it does not reopen it.
+    const surveyReply = latest?.status === 'resolved' ? await surveyReplyFor(uow.db, latest, inbox, event.content, now) : null;
+    let conv = surveyReply && latest ? latest : await this.conversationFor(uow, inbox, contact.id, latest, now);
     const row = await insertMessage(uow.db, {
       conversationId: conv.id,
       inboxId: inbox.id,
@@ -91,14 +95,16 @@ export class IngestPipeline {
       updated_at: now,
     });
     if (conv.status === 'snoozed') conv = await this.wake(uow, inbox, conv, now);
-    await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row), ...(event.passive ? { passive: true } : {}) });
+    // A survey answer is passive too: recorded, answered by nobody, not a question waiting for a reply.
+    const passive = event.passive === true || surveyReply !== null;
+    await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row), ...(passive ? { passive: true } : {}) });
+    if (surveyReply) await recordSurveyReply(uow, conv, inbox, surveyReply, now);
     this.deps.logger.debug({ conversationId: conv.id, inboxId: inbox.id, channel: inbox.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
     return { stored: true, messageId: row.id, conversationId: conv.id };
   }
 
   /** The open conversation, the resolved one reopened (inside the window), or a new one. */
-  private async conversationFor(uow: UnitOfWork, inbox: InboxRow, contactId: number, now: Date): Promise<ConversationRow> {
-    const latest = await latestConversation(uow.db, contactId, inbox.id);
+  private async conversationFor(uow: UnitOfWork, inbox: InboxRow, contactId: number, latest: ConversationRow | undefined, now: Date): Promise<ConversationRow> {
     const actor = { type: 'contact' as const, id: contactId };
     if (latest && latest.status !== 'resolved') return latest;
     if (latest?.resolved_at && now.getTime() - latest.resolved_at.getTime() <= this.deps.reopenWindowMs) {

@@ -23,6 +23,9 @@ import { InboundJournal } from '../pipeline/inbound-journal';
 import { setConnectionProblem } from '../store/repos/inboxes';
 import { writeEventLog } from '../listeners/event-log-writer';
 import { createBotRunner } from '../listeners/bot-runner';
+import { createAwayMessages } from '../listeners/away-message';
+import { AutoResolver } from '../jobs/auto-resolve';
+import { createSurveySender } from '../surveys/survey-sender';
 import { ChannelDirectory } from '../pipeline/channel-directory';
 import { sharedSecret } from '../store/repos/settings';
 import { UploadStore } from '../uploads/upload-store';
@@ -94,6 +97,8 @@ export interface Gateway {
   readonly router: AutoRouter;
   /** Notifies agents about conversations waiting too long. */
   readonly waitAlerts: WaitAlerts;
+  /** Resolves conversations idle since the business's last reply (src/jobs/auto-resolve.ts). */
+  readonly autoResolver: AutoResolver;
   /** The base URL links are made with: PUBLIC_URL, or the listening address. */
   publicUrl(): string;
   /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
@@ -153,6 +158,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }));
     bus.onCommit((e) => (e.type === 'message.received' ? runner.run(e) : undefined), ['message.received']);
   }
+  // Outside business hours: the away message (after the bot runner, so a handoff it makes is seen).
+  const awayMessages = createAwayMessages({ db, actions, outbound, logger, botActive: Boolean(options.bot) });
+  bus.onCommit(awayMessages.handle, ['message.received', 'bot.handoff']);
+
+  // Satisfaction surveys (src/surveys/): asked after a resolution, the next question after each answer.
+  const surveys = createSurveySender({ db, actions, outbound, clock, logger, channelOf: (id) => channels.get(id) });
+  bus.onCommit(surveys.onEvent, ['conversation.resolved', 'survey.answered']);
 
   const presence = new PresenceRegistry();
   const activity = new EventEmitter();
@@ -191,12 +203,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const agentNsp = attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
   const waitAlerts = new WaitAlerts(db, agentNsp as never, clock);
+  const autoResolver = new AutoResolver({ db, actions, clock, logger, defaultAfterMs: config.autoResolveAfterMs });
   const router = new AutoRouter({ db, bus, clock, actions, presence, logger });
 
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
     config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, journal, rollups, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router, waitAlerts,
+    autoResolver,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -247,6 +261,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   dispatcher.start();
   journal.start();
   waitAlerts.start();
+  autoResolver.start();
 
   async function shutdown(): Promise<void> {
     const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);
@@ -257,6 +272,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         httpServer.closeAllConnections?.();
       });
       waitAlerts.stop();
+      await autoResolver.stop();
       await journal.stop();
       await pipeline.drain();
       await router.idle();

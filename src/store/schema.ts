@@ -264,6 +264,29 @@ export interface ReportActivityTable {
   at: Timestamp;
 }
 
+/** Satisfaction surveys (migration 0009; src/surveys/): one per conversation and kind. */
+export interface SurveysTable {
+  id: Generated<number>;
+  conversation_id: number;
+  inbox_id: number;
+  kind: 'csat' | 'nps';
+  status: 'sent' | 'answered' | 'not_sent';
+  score: number | null;
+  comment: string | null;
+  agent_id: number | null;
+  team_id: number | null;
+  /** The question as sent (null when not sent). */
+  message_id: number | null;
+  /** When it was asked (or found impossible to send). */
+  sent_at: Timestamp;
+  answered_at: Timestamp | null;
+  /** When the optional comment was asked for (once per conversation). */
+  comment_asked_at: Timestamp | null;
+  commented_at: Timestamp | null;
+  /** Why it was not sent. */
+  note: string | null;
+}
+
 export interface Database {
   report_activity: ReportActivityTable;
   report_conversations: ReportConversationsTable;
@@ -288,6 +311,7 @@ export interface Database {
   inbox_members: InboxMembersTable;
   outbox: OutboxTable;
   faq_entries: FaqEntriesTable;
+  surveys: SurveysTable;
 }
 
 export type InboxRow = Selectable<InboxesTable>;

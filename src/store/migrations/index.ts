@@ -6,6 +6,7 @@ import * as m0004 from './0004-canned-responses';
 import * as m0005 from './0005-channel-credentials';
 import * as m0006 from './0006-inbound-journal';
 import * as m0008 from './0008-report-rollups';
+import * as m0009 from './0009-surveys';
 
 /** Every migration, in order. Listed statically so the build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-channel-credentials': m0005,
   '0006-inbound-journal': m0006,
   '0008-report-rollups': m0008,
+  '0009-surveys': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,97 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../store/unit-of-work';
+import type { ConversationRow, SurveysTable } from '../store/schema';
+import type { SurveyKind } from './survey-settings';
+
+export type SurveyRow = Selectable<SurveysTable>;
+
+/**
+ * Claim a conversation's survey of one kind: insert it, or — when an earlier attempt
+ * could not be sent (outside the window) — take that row over. Null when the survey was
+ * already sent or answered: the unique (conversation, kind) constraint makes this
+ * "once per conversation" even with concurrent resolutions on several nodes.
+ */
+export async function claimSurvey(
+  db: Db,
+  input: { conv: ConversationRow; kind: SurveyKind; status: 'sent' | 'not_sent'; note: string | null; at: Date },
+): Promise<SurveyRow | null> {
+  const row = await db
+    .insertInto('surveys')
+    .values({
+      conversation_id: input.conv.id,
+      inbox_id: input.conv.inbox_id,
+      kind: input.kind,
+      status: input.status,
+      agent_id: input.conv.assignee_id,
+      team_id: input.conv.team_id,
+      sent_at: input.at,
+      note: input.note,
+      score: null,
+      comment: null,
+      message_id: null,
+      answered_at: null,
+      comment_asked_at: null,
+      commented_at: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .constraint('surveys_once_per_conversation')
+        .doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          note: eb.ref('excluded.note'),
+          sent_at: eb.ref('excluded.sent_at'),
+          agent_id: eb.ref('excluded.agent_id'),
+          team_id: eb.ref('excluded.team_id'),
+        }))
+        .where('surveys.status', '=', 'not_sent'),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+export async function setSurveyMessage(db: Db, surveyId: number, messageId: number): Promise<void> {
+  await db.updateTable('surveys').set({ message_id: messageId }).where('id', '=', surveyId).execute();
+}
+
+/** A conversation's surveys, oldest first; `lock` for the row locks an answer needs. */
+export async function surveysOf(db: Db, conversationId: number, lock = false): Promise<SurveyRow[]> {
+  const q = db.selectFrom('surveys').selectAll().where('conversation_id', '=', conversationId).orderBy('id');
+  return lock ? q.forUpdate().execute() : q.execute();
+}
+
+export async function recordScore(db: Db, surveyId: number, score: number, at: Date): Promise<SurveyRow | undefined> {
+  return db
+    .updateTable('surveys')
+    .set({ status: 'answered', score, answered_at: at })
+    .where('id', '=', surveyId)
+    .where('status', '=', 'sent')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function recordComment(db: Db, surveyId: number, comment: string, at: Date): Promise<void> {
+  await db.updateTable('surveys').set({ comment, commented_at: at }).where('id', '=', surveyId).where('comment', 'is', null).execute();
+}
+
+/** Mark that the comment was asked for; false when it already was (it is asked once). */
+export async function claimCommentRequest(db: Db, surveyId: number, at: Date): Promise<boolean> {
+  const r = await db.updateTable('surveys').set({ comment_asked_at: at }).where('id', '=', surveyId).where('comment_asked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The API's view of a conversation's surveys. */
+export function surveyJson(s: SurveyRow) {
+  return {
+    id: s.id,
+    kind: s.kind,
+    status: s.status,
+    score: s.score,
+    comment: s.comment,
+    agentId: s.agent_id,
+    teamId: s.team_id,
+    sentAt: s.sent_at.toISOString(),
+    answeredAt: s.answered_at?.toISOString() ?? null,
+    note: s.note,
+  };
+}

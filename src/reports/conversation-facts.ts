@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+import type { ConversationEventsTable } from '../store/schema';
 /**
  * One conversation's event log folded into the facts every figure is computed from
  * (docs/metrics.md). Pure: the same events always give the same facts, so a report can
@@ -17,6 +19,11 @@ export interface LoggedEvent {
   actorId: number | null;
   data: Record<string, unknown>;
   at: Date;
+}
+
+/** A `conversation_events` row as the reports read it. */
+export function toLoggedEvent(r: Selectable<ConversationEventsTable>): LoggedEvent {
+  return { type: r.type, conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, contactId: r.contact_id, teamId: r.team_id, agentId: r.agent_id, actorType: r.actor_type, actorId: r.actor_id, data: r.data as Record<string, unknown>, at: r.at };
 }
 
 export type ReplierKind = 'bot' | 'human';

@@ -189,17 +189,27 @@ export function summarize(all: readonly ConversationFacts[], p: Period, opts: { 
     resolutionTime: { ...timeStats(resolution), business: timeStats(resolutionB) },
     resolvedWithin24h: { ...rate(within.count, within.of), byChannel: Object.fromEntries(Object.entries(created).map(([ch, c]) => [ch, rate(c.count, c.of)])) },
     backlog: backlog(all, opts.backlogAt ?? p.to),
-    csat: {
-      sent: csat.sent,
-      answered: csat.answered,
-      satisfied: csat.satisfied,
-      score: csat.answered === 0 ? null : csat.satisfied / csat.answered,
-      responseRate: csat.sent === 0 ? null : csat.answered / csat.sent,
-      average: csat.answered === 0 ? null : csat.total / csat.answered,
-    },
-    nps: { ...nps, score: nps.answered === 0 ? null : Math.round(((nps.promoters - nps.detractors) / nps.answered) * 1000) / 10 },
+    csat: csatFigure(csat),
+    nps: npsFigure(nps),
     retention: retention(all, p, opts.next ?? all),
   };
+}
+
+/** CSAT from its counts: share of 4–5 among answers, answers among sends, mean score. */
+export function csatFigure(c: { sent: number; answered: number; satisfied: number; total: number }): Summary['csat'] {
+  return {
+    sent: c.sent,
+    answered: c.answered,
+    satisfied: c.satisfied,
+    score: c.answered === 0 ? null : c.satisfied / c.answered,
+    responseRate: c.sent === 0 ? null : c.answered / c.sent,
+    average: c.answered === 0 ? null : c.total / c.answered,
+  };
+}
+
+/** NPS from its counts: % promoters − % detractors, one decimal. */
+export function npsFigure(n: { answered: number; promoters: number; passives: number; detractors: number }): Summary['nps'] {
+  return { ...n, score: n.answered === 0 ? null : Math.round(((n.promoters - n.detractors) / n.answered) * 1000) / 10 };
 }
 
 export function backlogBucket(ageMs: number): BacklogBucket {

@@ -1,5 +1,5 @@
 import type { Db } from '../store/unit-of-work';
-import { conversationFacts, type ConversationFacts, type LoggedEvent } from './conversation-facts';
+import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { summaryFromRollups } from './rollup-reports';
 import type { BusinessDurationSource } from './rollup-writer';
 import { isFirstContactResolution, lastResolution, membership, summarize, type Duration, type Period, type Summary } from './figures';
@@ -135,7 +135,7 @@ export class ReportService {
     };
     for (const r of rows) {
       if (batch.length > 0 && batch[0]!.conversationId !== r.conversation_id) flush();
-      batch.push({ type: r.type, conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, contactId: r.contact_id, teamId: r.team_id, agentId: r.agent_id, actorType: r.actor_type, actorId: r.actor_id, data: r.data as Record<string, unknown>, at: r.at });
+      batch.push(toLoggedEvent(r));
     }
     flush();
     const filtered = facts.filter((f) => (filter.teamId === undefined || f.teamId === filter.teamId) && (filter.agentId === undefined || f.agentId === filter.agentId));

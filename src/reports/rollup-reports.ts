@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/unit-of-work';
-import { rate, type BacklogBucket, type Period, type Summary, type TimeStats } from './figures';
+import { csatFigure, npsFigure, rate, type BacklogBucket, type Period, type Summary, type TimeStats } from './figures';
 import type { GroupRow, ReportFilter } from './report-service';
 
 type TimeRow = { n: number; mean: number | null; pct: number[] | null; bmean: number | null; bpct: number[] | null };
@@ -117,21 +117,8 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
     resolutionTime: { ...stat(kind('resolution')), business: bstat(kind('resolution')) },
     resolvedWithin24h: { ...rate(withinAll.n, withinAll.of), byChannel: Object.fromEntries(within.map((r) => [r.channel, rate(r.n, r.of)])) },
     backlog: { at: to.toISOString(), total: backlogTotal, buckets, byChannel, byTeam: byTeamBacklog },
-    csat: {
-      sent: surveys.csat_sent,
-      answered: surveys.csat_answered,
-      satisfied: surveys.csat_satisfied,
-      score: surveys.csat_answered === 0 ? null : surveys.csat_satisfied / surveys.csat_answered,
-      responseRate: surveys.csat_sent === 0 ? null : surveys.csat_answered / surveys.csat_sent,
-      average: surveys.csat_answered === 0 ? null : (surveys.csat_total ?? 0) / surveys.csat_answered,
-    },
-    nps: {
-      answered: surveys.nps_answered,
-      promoters: surveys.promoters,
-      passives: surveys.passives,
-      detractors: surveys.detractors,
-      score: surveys.nps_answered === 0 ? null : Math.round(((surveys.promoters - surveys.detractors) / surveys.nps_answered) * 1000) / 10,
-    },
+    csat: csatFigure({ sent: surveys.csat_sent, answered: surveys.csat_answered, satisfied: surveys.csat_satisfied, total: surveys.csat_total ?? 0 }),
+    nps: npsFigure({ answered: surveys.nps_answered, promoters: surveys.promoters, passives: surveys.passives, detractors: surveys.detractors }),
     retention: {
       active,
       returned,

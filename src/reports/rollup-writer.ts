@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/unit-of-work';
-import { conversationFacts, type ConversationFacts, type LoggedEvent } from './conversation-facts';
+import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { isFirstContactResolution, wallClock, type Duration } from './figures';
 
 /** Loads the business-hours duration function (inbox settings may change between calls). */
@@ -75,7 +75,7 @@ export class RollupWriter {
     const byConversation = new Map<number, { events: LoggedEvent[]; lastId: number }>();
     for (const r of rows) {
       const entry = byConversation.get(r.conversation_id) ?? { events: [], lastId: 0 };
-      entry.events.push({ type: r.type, conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, contactId: r.contact_id, teamId: r.team_id, agentId: r.agent_id, actorType: r.actor_type, actorId: r.actor_id, data: r.data as Record<string, unknown>, at: r.at });
+      entry.events.push(toLoggedEvent(r));
       entry.lastId = Math.max(entry.lastId, Number(r.id));
       byConversation.set(r.conversation_id, entry);
     }

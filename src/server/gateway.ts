@@ -8,6 +8,7 @@ import { GatewayError } from '../core/errors';
 import type { ChannelAdapter, ChannelCapabilities } from '../core/channel';
 import { systemClock, type Clock } from '../core/clock';
 import { DomainEventBus } from '../core/event-bus';
+import { DOMAIN_EVENT_TYPES } from '../core/domain-events';
 import { isGatewayError } from '../core/errors';
 import type { GatewayConfig } from '../config/config';
 import { openStore, type Store } from '../store/database';
@@ -187,7 +188,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
   api.router.use(directoryRoutes(db, api, presence));
   const rollups = new RollupWriter({ db, logger });
-  bus.onCommit((e) => rollups.schedule(e.conversationId));
+  // Delivery/read statuses change nothing a report counts: no rewrite for them (they are most events).
+  bus.onCommit((e) => rollups.schedule(e.conversationId), DOMAIN_EVENT_TYPES.filter((t) => t !== 'message.status_changed'));
   const reports = new ReportService({ db });
   api.router.use(reportRoutes(api, reports));
   api.describe(reportPaths);

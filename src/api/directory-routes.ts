@@ -8,7 +8,8 @@ import type { Db } from '../store/unit-of-work';
 import type { InboxRow } from '../store/schema';
 import { parse, type ApiRouter } from './api-router';
 import { assertInboxVisible, seesAll } from './access';
-import { businessHoursSettingProblem } from '../business-hours';
+import { BUSINESS_HOURS_SETTING, businessHoursSettingProblem } from '../business-hours';
+import { surveySettingsProblem } from '../surveys/survey-settings';
 import { autoResolveSettingProblem } from '../jobs/auto-resolve';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
@@ -39,7 +40,12 @@ const cannedBody = z.object({ shortCode: z.string().trim().min(1).max(40).regex(
  * need to work (names for assignment, canned responses); only admins change anything.
  * Inbox settings never leave with secrets in them.
  */
-export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegistry): Router {
+export interface DirectoryHooks {
+  /** An inbox's business hours were set, changed or removed (report rows need rewriting). */
+  businessHoursChanged?: (inboxId: number) => void;
+}
+
+export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegistry, hooks: DirectoryHooks = {}): Router {
   const r = express.Router();
   const anyAgent = api.requireAgent();
   const admin = api.requireAgent('admin');
@@ -160,9 +166,10 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
         await trx.deleteFrom('inbox_members').where('inbox_id', '=', id).execute();
         for (const agentId of b.memberIds) await trx.insertInto('inbox_members').values({ inbox_id: id, agent_id: agentId }).execute();
       }
-      return i;
+      return { row: i, hoursChanged: b.settings !== undefined && BUSINESS_HOURS_SETTING in b.settings && JSON.stringify(current.settings[BUSINESS_HOURS_SETTING] ?? null) !== JSON.stringify(b.settings[BUSINESS_HOURS_SETTING] ?? null) };
     }).catch(uniqueToValidation('invalid inbox change'));
-    res.json(inboxJson(updated));
+    if (updated.hoursChanged) hooks.businessHoursChanged?.(id);
+    res.json(inboxJson(updated.row));
   });
   r.delete('/inboxes/:id', admin, async (req, res) => {
     const { id } = parse(idParam, req.params);
@@ -240,9 +247,9 @@ function publicSettings(settings: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
-/** Business hours and the auto-resolve time are checked before they are stored (400 naming the problem). */
+/** Business hours, the auto-resolve time and the survey settings are checked before they are stored (400 naming the problem). */
 function assertCareSettings(settings: Record<string, unknown>): void {
-  const problems = [businessHoursSettingProblem(settings), autoResolveSettingProblem(settings)].filter((p) => p !== null);
+  const problems = [businessHoursSettingProblem(settings), autoResolveSettingProblem(settings), surveySettingsProblem(settings)].filter((p) => p !== null);
   if (problems.length > 0) throw new GatewayError('GW_ERR_VALIDATION', problems.join('; '));
 }
 

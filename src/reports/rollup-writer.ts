@@ -18,6 +18,7 @@ export class RollupWriter {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private rebuilding: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: { db: Db; logger: Logger; business?: BusinessDurationSource; delayMs?: number },
@@ -53,19 +54,41 @@ export class RollupWriter {
   async stop(): Promise<void> {
     await this.flush();
     this.stopped = true;
+    await this.rebuilding;
   }
 
-  /** Recompute every conversation's rows from the log (after an upgrade, or a change of business hours). */
-  async rebuild(batchSize = 500): Promise<number> {
+  /** Recompute every conversation's rows from the log — or one inbox's (after an upgrade, or a change of its business hours). */
+  async rebuild(batchSize = 500, inboxId?: number): Promise<number> {
     let after = 0;
     let done = 0;
     for (;;) {
-      const ids = (await this.deps.db.selectFrom('conversations').select('id').where('id', '>', after).orderBy('id').limit(batchSize).execute()).map((r) => r.id);
+      if (this.stopped) return done;
+      let q = this.deps.db.selectFrom('conversations').select('id').where('id', '>', after);
+      if (inboxId !== undefined) q = q.where('inbox_id', '=', inboxId);
+      const ids = (await q.orderBy('id').limit(batchSize).execute()).map((r) => r.id);
       if (ids.length === 0) return done;
       await this.write(ids);
       done += ids.length;
       after = ids.at(-1)!;
     }
+  }
+
+  /**
+   * An inbox's business hours changed: its business-hours times are rewritten in the
+   * background (one rebuild after another; the API answers at once). `settled()` waits.
+   */
+  rebuildInBackground(inboxId: number): void {
+    if (this.stopped) return;
+    const started = Date.now();
+    this.rebuilding = this.rebuilding
+      .then(() => this.rebuild(500, inboxId))
+      .then((n) => this.deps.logger.info({ inboxId, conversations: n, ms: Date.now() - started }, 'report rows rewritten for new business hours'))
+      .catch((err) => this.deps.logger.error({ err, inboxId }, 'report rows not rewritten for new business hours'));
+  }
+
+  /** Resolves when background rebuilds started so far have finished. */
+  async settled(): Promise<void> {
+    await this.rebuilding;
   }
 
   private async write(ids: number[]): Promise<void> {

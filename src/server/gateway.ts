@@ -40,6 +40,7 @@ import { directoryRoutes } from '../api/directory-routes';
 import { reportPaths, reportRoutes } from '../api/report-routes';
 import { ReportService } from '../reports/report-service';
 import { RollupWriter } from '../reports/rollup-writer';
+import { inboxBusinessDuration } from '../reports/business-duration';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
 import { AutoRouter } from '../routing/auto-router';
 import { WaitAlerts } from '../realtime/wait-alerts';
@@ -186,11 +187,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const api = createApiRouter(auth, { secureCookies: config.publicUrl.startsWith('https://') });
   routes.use('/api/v1', api.router);
   api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
-  api.router.use(directoryRoutes(db, api, presence));
-  const rollups = new RollupWriter({ db, logger });
+  // Business-hours figures use each inbox's current hours; when they change, that inbox's rows are rewritten.
+  const rollups = new RollupWriter({ db, logger, business: inboxBusinessDuration });
+  api.router.use(directoryRoutes(db, api, presence, { businessHoursChanged: (inboxId) => rollups.rebuildInBackground(inboxId) }));
   // Delivery/read statuses change nothing a report counts: no rewrite for them (they are most events).
   bus.onCommit((e) => rollups.schedule(e.conversationId), DOMAIN_EVENT_TYPES.filter((t) => t !== 'message.status_changed'));
-  const reports = new ReportService({ db });
+  const reports = new ReportService({ db, businessDuration: inboxBusinessDuration });
   api.router.use(reportRoutes(api, reports));
   api.describe(reportPaths);
   const httpServer = http.createServer(app);

@@ -3,6 +3,7 @@ import { DAY, ManualClock, MINUTE } from '../../src/core/clock';
 import type { HandoffReason } from '../../src/core/domain-events';
 import { upsertAgent } from '../../src/store/repos/agents';
 import { ReportService } from '../../src/reports/report-service';
+import { inboxBusinessDuration } from '../../src/reports/business-duration';
 import { testDatabases } from '../support/databases';
 import { startHarness, type Harness } from '../support/gateway-harness';
 
@@ -35,6 +36,10 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
     h = await startHarness(store, { clock, bot: silentBot, botEnabled: true });
     agents = [];
     for (const name of ['an', 'binh', 'chi']) agents.push((await upsertAgent(h.gw.db, { email: `${name}@anphat.vn`, name, role: 'agent', password: 'password-123456' })).id);
+    // Business hours with a lunch break and a closed Sunday, so business-hours times differ from wall-clock ones.
+    const day = [['08:00', '12:00'], ['13:30', '17:30']];
+    const businessHours = { week: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: [['08:00', '12:00']] }, holidays: ['2026-04-30'] };
+    await h.gw.db.updateTable('inboxes').set({ settings: JSON.stringify({ businessHours }) as never }).where('id', '=', h.inbox.id).execute();
     teams = [];
     for (const name of ['Bán hàng', 'Kỹ thuật']) teams.push((await h.gw.db.insertInto('teams').values({ name }).returning('id').executeTakeFirstOrThrow()).id);
 
@@ -66,7 +71,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
   afterAll(() => h?.gw.close());
 
   test(`the rollups give the same figures as the raw log (seed ${SEED}) for any period and filter`, async () => {
-    const reports = new ReportService({ db: h.gw.db });
+    const reports = new ReportService({ db: h.gw.db, businessDuration: inboxBusinessDuration });
     const end = new Date(START.getTime() + 30 * DAY);
     const rnd = random(SEED + 1);
     const periods = [{ from: START, to: end }];
@@ -89,6 +94,8 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
     expect(whole.handoff.count).toBeGreaterThan(3);
     expect(whole.humanFirstResponse.count).toBeGreaterThan(3);
     expect(whole.resolutionTime.count).toBeGreaterThan(3);
+    expect(whole.resolutionTime.business.meanMs).toBeLessThan(whole.resolutionTime.meanMs!); // closed time left out
+    expect(whole.csat.sent).toBeGreaterThan(3);
     expect(compared).toBe(25);
   });
 

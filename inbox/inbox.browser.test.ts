@@ -168,10 +168,13 @@ describeInBrowser('agent inbox (browser, real gateway)', () => {
     if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
   });
 
-  test('the build writes inbox.js and inbox.css', () => {
-    expect(build.files.map((f) => f.name)).toEqual(['inbox.js', 'inbox.css']);
+  test('the build writes inbox.js and inbox.css, and the chart library apart (inbox-charts.js)', () => {
+    expect(build.files.map((f) => f.name)).toEqual(['inbox.js', 'inbox.css', 'inbox-charts.js']);
     for (const f of build.files) expect(fs.statSync(path.join(outdir, f.name)).size).toBe(f.bytes);
-    expect(fs.readFileSync(path.join(outdir, 'inbox.js'), 'utf8').startsWith('/* eslint-disable */')).toBe(true);
+    for (const f of ['inbox.js', 'inbox-charts.js']) expect(fs.readFileSync(path.join(outdir, f), 'utf8').startsWith('/* eslint-disable */')).toBe(true);
+    // uPlot is only in the bundle the reports screen loads; agents never download it.
+    expect(fs.readFileSync(path.join(outdir, 'inbox.js'), 'utf8')).not.toContain('u-legend');
+    expect(fs.readFileSync(path.join(outdir, 'inbox-charts.js'), 'utf8')).toContain('u-legend');
   });
 
   test('the source never renders text as HTML', () => {

@@ -4,6 +4,7 @@
  * Bundles the agent inbox (Preact + socket.io-client) with esbuild:
  *   inbox/src/main.ts    → inbox.js   (minified, es2019, browser iife)
  *   inbox/src/styles.css → inbox.css  (minified)
+ *   inbox/src/charts/uplot-chunk.ts → inbox-charts.js (uPlot; loaded by the reports screen only)
  * into inbox/dist (served at /inbox/assets/*; inbox/index.html loads them), and prints
  * the sizes.
  *
@@ -43,10 +44,13 @@ function buildInbox({ outdir = path.join(ROOT, 'inbox', 'dist') } = {}) {
   // The bundle is generated code: keep linters of the repository off it.
   const js = bundle('inbox/src/main.ts', { format: 'iife', banner: { js: '/* eslint-disable */' } });
   const css = bundle('inbox/src/styles.css', { loader: { '.css': 'css' } });
+  // The chart library in a bundle of its own, fetched on the reports screen (agents never load it).
+  const charts = bundle('inbox/src/charts/uplot-chunk.ts', { format: 'iife', banner: { js: '/* eslint-disable */' } });
   fs.mkdirSync(outdir, { recursive: true });
   const files = [
     { name: 'inbox.js', data: js },
     { name: 'inbox.css', data: css },
+    { name: 'inbox-charts.js', data: charts },
   ].map(({ name, data }) => {
     fs.writeFileSync(path.join(outdir, name), data);
     return { name, bytes: data.length, gzipBytes: gzipSize(data) };

@@ -12,6 +12,7 @@ import { ConversationList, visibleConversations } from './views/conv-list';
 import { ConversationPane } from './views/conversation';
 import { Header } from './views/header';
 import { LoginScreen } from './views/login';
+import { ReportsScreen } from './views/reports/reports';
 import { Sidebar } from './views/sidebar';
 
 function InboxScreen(_props: object): JSX.Element {
@@ -159,7 +160,7 @@ export function App(_props: object): JSX.Element {
     'div',
     { class: 'app', 'data-connected': String(s.connected) },
     h(Header, null),
-    h('main', { class: 'app-main' }, s.route.view === 'admin' ? h(AdminScreen, { section: s.route.section }) : h(InboxScreen, null)),
+    h('main', { class: 'app-main' }, s.route.view === 'admin' ? h(AdminScreen, { section: s.route.section }) : s.route.view === 'reports' ? h(ReportsScreen, null) : h(InboxScreen, null)),
     h(Toasts, null),
     s.showShortcuts ? h(ShortcutsDialog, null) : null,
   );

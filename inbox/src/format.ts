@@ -176,3 +176,40 @@ export function linkify(text: string): { text: string; href: string | null }[] {
   if (last < text.length) out.push({ text: text.slice(last), href: null });
   return out;
 }
+
+/**
+ * A duration in words, the two largest units: "1 phút 30 giây", "2 giờ 5 phút", "3 ngày 4 giờ"
+ * ("1 min 30 s", "2 h 5 min", "3 d 4 h"); "—" when there is none.
+ */
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return t('none');
+  const two = (a: number, ua: MessageKey, b: number, ub: MessageKey) => (b === 0 ? `${a} ${t(ua)}` : `${a} ${t(ua)} ${b} ${t(ub)}`);
+  if (ms <= 0) return `0 ${t('unitSec')}`;
+  if (ms < 1000) return `< 1 ${t('unitSec')}`;
+  const secs = Math.round(ms / 1000);
+  if (secs < 60) return `${secs} ${t('unitSec')}`;
+  if (secs < 3600) return two(Math.floor(secs / 60), 'unitMin', secs % 60, 'unitSec');
+  const mins = Math.round(ms / MINUTE);
+  if (mins < 24 * 60) return two(Math.floor(mins / 60), 'unitHour', mins % 60, 'unitMin');
+  const hours = Math.round(ms / HOUR);
+  return two(Math.floor(hours / 24), 'unitDay', hours % 24, 'unitHour');
+}
+
+/** A share as a percentage in the current language ("66,7%" / "66.7%"); "—" when undefined. */
+export function percent(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return t('none');
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(rate);
+}
+
+/** A number in the current language (at most one decimal); `signed` shows "+" (NPS). */
+export function numberText(n: number | null | undefined, signed = false): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return t('none');
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: 1, ...(signed ? { signDisplay: 'exceptZero' as const } : {}) }).format(n);
+}
+
+/** A short date for charts and periods, day first in both languages: "02/03", with the year "02/03/2026". */
+export function shortDate(at: Date | number, withYear = false): string {
+  const d = new Date(at);
+  const dm = `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}`;
+  return withYear ? `${dm}/${d.getFullYear()}` : dm;
+}

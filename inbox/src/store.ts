@@ -11,7 +11,7 @@ export const FOLDERS: readonly FolderId[] = ['bot', 'pending', 'mine', 'team', '
 export type AdminSection = 'agents' | 'teams' | 'inboxes' | 'canned' | 'faq' | 'unanswered';
 export const ADMIN_SECTIONS: readonly AdminSection[] = ['agents', 'teams', 'inboxes', 'canned', 'faq', 'unanswered'];
 
-export type Route = { view: 'inbox'; folder: FolderId; convId: number | null } | { view: 'admin'; section: AdminSection };
+export type Route = { view: 'inbox'; folder: FolderId; convId: number | null } | { view: 'admin'; section: AdminSection } | { view: 'reports' };
 
 export type LoadStatus = 'loading' | 'ready' | 'error' | 'missing';
 
@@ -96,6 +96,7 @@ export function parseHash(hash: string): Route {
     const section = ADMIN_SECTIONS.includes(parts[1] as AdminSection) ? (parts[1] as AdminSection) : 'agents';
     return { view: 'admin', section };
   }
+  if (parts[0] === 'reports') return { view: 'reports' };
   const folder = FOLDERS.includes(parts[1] as FolderId) ? (parts[1] as FolderId) : 'pending';
   const id = Number(parts[2]);
   return { view: 'inbox', folder, convId: Number.isSafeInteger(id) && id > 0 ? id : null };
@@ -103,6 +104,7 @@ export function parseHash(hash: string): Route {
 
 export function routeHash(route: Route): string {
   if (route.view === 'admin') return `#/admin/${route.section}`;
+  if (route.view === 'reports') return '#/reports';
   return `#/inbox/${route.folder}${route.convId ? `/${route.convId}` : ''}`;
 }
 

@@ -140,3 +140,79 @@ export interface ContactDetail {
 export interface Items<T> {
   items: T[];
 }
+
+// ── reports (GET /reports/summary, /reports/timeseries; src/reports/figures.ts) ──
+
+export interface TimeStats {
+  count: number;
+  meanMs: number | null;
+  medianMs: number | null;
+  p90Ms: number | null;
+}
+
+/** A share with the counts behind it. */
+export interface Rate {
+  count: number;
+  of: number;
+  rate: number | null;
+}
+
+/** One agent's or team's row (id null: conversations without an agent / a team). */
+export interface ReportGroupRow {
+  id: number | null;
+  conversations: number;
+  resolved: number;
+  fcrRate: number | null;
+  firstResponseMeanMs: number | null;
+  humanFirstResponseMeanMs: number | null;
+  responseTimeMeanMs: number | null;
+  csatScore: number | null;
+  csatAnswered: number;
+}
+
+export type BacklogBucket = 'lt1h' | 'h1to24' | 'd1to7' | 'gt7d';
+
+export interface ReportSummary {
+  period: { from: string; to: string };
+  firstResponse: TimeStats & { business: TimeStats };
+  humanFirstResponse: TimeStats & { business: TimeStats };
+  responseTime: { all: TimeStats; bot: TimeStats; human: TimeStats };
+  fcr: Rate & { bot: Rate; human: Rate };
+  botContainment: Rate;
+  handoff: Rate & { byReason: Record<string, number> };
+  resolutionTime: TimeStats;
+  resolvedWithin24h: Rate;
+  backlog: { at: string; total: number; buckets: Record<BacklogBucket, number> };
+  csat: { sent: number; answered: number; satisfied: number; score: number | null; responseRate: number | null; average: number | null };
+  nps: { answered: number; promoters: number; passives: number; detractors: number; score: number | null };
+  byAgent: ReportGroupRow[];
+  byTeam: ReportGroupRow[];
+}
+
+/** The metrics `GET /reports/timeseries` knows (src/reports/report-service.ts SERIES_METRICS). */
+export type SeriesMetric =
+  | 'firstResponseMedian'
+  | 'humanFirstResponseMedian'
+  | 'responseTimeMean'
+  | 'fcr'
+  | 'botContainment'
+  | 'handoffRate'
+  | 'resolutionTimeMedian'
+  | 'resolvedWithin24h'
+  | 'backlog'
+  | 'csat'
+  | 'nps'
+  | 'conversations';
+
+export interface SeriesPoint {
+  start: string;
+  end: string;
+  value: number | null;
+}
+
+export interface Series {
+  metric: SeriesMetric;
+  interval: 'day' | 'week';
+  timeZone: string;
+  points: SeriesPoint[];
+}

@@ -43,6 +43,9 @@ export function Header(_props: object): JSX.Element {
           h('span', null, t('inbox')),
         ),
         canAdmin
+          ? h('button', { type: 'button', class: route.view === 'reports' ? 'active' : '', onClick: () => navigate({ view: 'reports' }), 'data-testid': 'nav-reports' }, h(Icon, { name: 'chart' }), h('span', null, t('reports')))
+          : null,
+        canAdmin
           ? h('button', { type: 'button', class: route.view === 'admin' ? 'active' : '', onClick: () => openAdmin(route.view === 'admin' ? route.section : 'faq'), 'data-testid': 'nav-admin' }, h(Icon, { name: 'sliders' }), h('span', null, t('admin')))
           : null,
       ),

@@ -2,7 +2,7 @@ import type { Db } from '../store/unit-of-work';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { summaryFromRollups } from './rollup-reports';
 import type { BusinessDurationSource } from './rollup-writer';
-import { isFirstContactResolution, lastResolution, membership, summarize, type Duration, type Period, type Summary } from './figures';
+import { isFirstContactResolution, membership, summarize, type Duration, type Period, type Summary } from './figures';
 
 export interface ReportFilter {
   channel?: string;
@@ -157,15 +157,10 @@ export interface GroupRow {
 }
 
 /**
- * Per agent or team: how many of its conversations were touched in the period (created,
- * reopened or resolved in it — the last reopen and resolution count) and its key figures
- * over the period. Groups without a touched conversation are left out.
+ * Per agent or team: its conversations created in the period, those resolved in it (the
+ * last resolution counts) and its key figures over the period. Groups with neither are
+ * left out.
  */
-export function touchedIn(f: ConversationFacts, p: Period): boolean {
-  const within = (d: Date | null | undefined) => d !== null && d !== undefined && d >= p.from && d < p.to;
-  return within(f.createdAt) || within(lastResolution(f)) || within(f.reopens.at(-1));
-}
-
 function groupRows(facts: readonly ConversationFacts[], p: Period, business: Duration, keyOf: (f: ConversationFacts) => number | null): GroupRow[] {
   const groups = new Map<number | null, ConversationFacts[]>();
   for (const f of facts) {
@@ -177,7 +172,7 @@ function groupRows(facts: readonly ConversationFacts[], p: Period, business: Dur
       const s = summarize(fs, p, { business });
       return {
         id,
-        conversations: fs.filter((f) => touchedIn(f, p)).length,
+        conversations: fs.filter((f) => membership.createdInPeriod(f, p)).length,
         resolved: s.fcr.of,
         fcrRate: s.fcr.rate,
         firstResponseMeanMs: s.firstResponse.meanMs,
@@ -187,7 +182,7 @@ function groupRows(facts: readonly ConversationFacts[], p: Period, business: Dur
         csatAnswered: s.csat.answered,
       };
     })
-    .filter((g) => g.conversations > 0)
+    .filter((g) => g.conversations > 0 || g.resolved > 0)
     .sort((a, b) => (a.id ?? -1) - (b.id ?? -1));
 }
 

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/unit-of-work';
+import { applyCountDeltas, contributions, countDeltas } from './count-rollups';
+import { applyDayDeltas, dayDeltas, lockContactActivity, recomputeDayRollups, relinkContactActivity } from './day-rollups';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { isFirstContactResolution, wallClock, type Duration } from './figures';
 
@@ -66,7 +68,11 @@ export class RollupWriter {
       let q = this.deps.db.selectFrom('conversations').select('id').where('id', '>', after);
       if (inboxId !== undefined) q = q.where('inbox_id', '=', inboxId);
       const ids = (await q.orderBy('id').limit(batchSize).execute()).map((r) => r.id);
-      if (ids.length === 0) return done;
+      if (ids.length === 0) {
+        // A full rebuild also resets the day tables (rows may have been removed by hand or by an upgrade).
+        if (inboxId === undefined) await recomputeDayRollups(this.deps.db);
+        return done;
+      }
       await this.write(ids);
       done += ids.length;
       after = ids.at(-1)!;
@@ -105,13 +111,15 @@ export class RollupWriter {
     for (const [conversationId, { events, lastId }] of byConversation) {
       const facts = conversationFacts(events);
       await db.transaction().execute(async (trx) => {
-        const current = await trx.selectFrom('report_conversations').select('last_event_id').where('conversation_id', '=', conversationId).forUpdate().executeTakeFirst();
+        const current = await trx.selectFrom('report_conversations').selectAll().where('conversation_id', '=', conversationId).forUpdate().executeTakeFirst();
         if (current && Number(current.last_event_id) > lastId) return; // someone wrote from a newer view
         const r = rowsOf(facts, lastId, business);
-        await trx.deleteFrom('report_times').where('conversation_id', '=', conversationId).execute();
+        // The contact's activity chain (prev_at) spans its conversations: one writer per contact at a time.
+        await lockContactActivity(trx, facts.contactId);
+        const oldTimes = await trx.deleteFrom('report_times').where('conversation_id', '=', conversationId).returning(['inbox_id', 'channel', 'team_id', 'agent_id', 'kind', 'at', 'ms', 'business_ms']).execute();
         await trx.deleteFrom('report_segments').where('conversation_id', '=', conversationId).execute();
-        await trx.deleteFrom('report_surveys').where('conversation_id', '=', conversationId).execute();
-        await trx.deleteFrom('report_activity').where('conversation_id', '=', conversationId).execute();
+        const oldSurveys = await trx.deleteFrom('report_surveys').where('conversation_id', '=', conversationId).returningAll().execute();
+        const oldActivity = await trx.deleteFrom('report_activity').where('conversation_id', '=', conversationId).returning(['at', 'prev_at']).execute();
         await trx
           .insertInto('report_conversations')
           .values(r.conversation)
@@ -120,10 +128,27 @@ export class RollupWriter {
         if (r.times.length > 0) await trx.insertInto('report_times').values(r.times).execute();
         if (r.segments.length > 0) await trx.insertInto('report_segments').values(r.segments).execute();
         if (r.surveys.length > 0) await trx.insertInto('report_surveys').values(r.surveys).execute();
-        if (r.activity.length > 0) await trx.insertInto('report_activity').values(r.activity).execute();
+        await applyDayDeltas(trx, dayDeltas(oldTimes, r.times));
+        await applyCountDeltas(trx, countDeltas(contributions(current, oldSurveys), contributions(r.conversation, r.surveys)));
+        // Same messages as before (most rewrites): keep their links; otherwise relink the contact's chain.
+        const linked = keepLinks(oldActivity, r.activity);
+        if (r.activity.length > 0) await trx.insertInto('report_activity').values(linked ?? r.activity).execute();
+        if (!linked) await relinkContactActivity(trx, facts.channel, facts.contactId);
       });
     }
   }
+}
+
+/**
+ * The new activity rows with their `prev_at` links when they are the same messages as
+ * before (most rewrites: a reply, a status change); null when messages were added or
+ * removed, and the contact's chain must be relinked.
+ */
+function keepLinks<T extends { at: Date }>(before: readonly { at: Date; prev_at: Date | null }[], after: readonly T[]): (T & { prev_at: Date | null })[] | null {
+  if (before.length !== after.length) return null;
+  const old = [...before].sort((a, b) => a.at.getTime() - b.at.getTime());
+  if (!old.every((row, i) => row.at.getTime() === after[i]!.at.getTime())) return null;
+  return after.map((row, i) => ({ ...row, prev_at: old[i]!.prev_at }));
 }
 
 /** One conversation's facts as report rows; the membership rules are those of figures.ts. */

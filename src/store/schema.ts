@@ -262,6 +262,65 @@ export interface ReportActivityTable {
   agent_id: number | null;
   contact_id: number;
   at: Timestamp;
+  /** The same contact's previous message on this channel (migration 0010). */
+  prev_at: Timestamp | null;
+}
+/** Per UTC day × inbox × team × agent × kind (0 = no team/agent): count and sums of the report times (migration 0010). */
+export interface ReportTimeDaysTable {
+  day: string;
+  inbox_id: number;
+  channel: string;
+  team_id: number;
+  agent_id: number;
+  kind: string;
+  n: number;
+  sum_ms: number;
+  sum_business_ms: number;
+}
+/** Per UTC day × inbox × team × agent (0 = none): the summary's counts (migration 0010; src/reports/count-rollups.ts). */
+export interface ReportConversationDaysTable {
+  day: string;
+  inbox_id: number;
+  channel: string;
+  team_id: number;
+  agent_id: number;
+  created: number;
+  within24: number;
+  bot_handled: number;
+  contained: number;
+  handed_off: number;
+  resolved: number;
+  fcr: number;
+  bot_resolved: number;
+  bot_fcr: number;
+  csat_sent: number;
+  csat_answered: number;
+  csat_satisfied: number;
+  csat_total: number;
+  nps_answered: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+/** Per UTC day × inbox × team × agent × handoff reason: bot conversations created that day and handed off for it. */
+export interface ReportHandoffDaysTable {
+  day: string;
+  inbox_id: number;
+  channel: string;
+  team_id: number;
+  agent_id: number;
+  reason: string;
+  n: number;
+}
+/** Per UTC day × inbox × kind × clock: how many report times fall in each bucket (src/reports/time-buckets.ts). */
+export interface ReportTimeHistogramTable {
+  day: string;
+  inbox_id: number;
+  channel: string;
+  kind: string;
+  business: boolean;
+  bucket: number;
+  n: number;
 }
 
 /** Satisfaction surveys (migration 0009; src/surveys/): one per conversation and kind. */
@@ -291,6 +350,10 @@ export interface Database {
   report_activity: ReportActivityTable;
   report_conversations: ReportConversationsTable;
   report_times: ReportTimesTable;
+  report_time_days: ReportTimeDaysTable;
+  report_time_histogram: ReportTimeHistogramTable;
+  report_conversation_days: ReportConversationDaysTable;
+  report_handoff_days: ReportHandoffDaysTable;
   report_segments: ReportSegmentsTable;
   report_surveys: ReportSurveysTable;
   inbound_events: InboundEventsTable;

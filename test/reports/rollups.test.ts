@@ -2,7 +2,9 @@ import type { Bot } from '../../src/core/bot';
 import { DAY, ManualClock, MINUTE } from '../../src/core/clock';
 import type { HandoffReason } from '../../src/core/domain-events';
 import { upsertAgent } from '../../src/store/repos/agents';
+import { sql } from 'kysely';
 import { ReportService } from '../../src/reports/report-service';
+import { recomputeDayRollups } from '../../src/reports/day-rollups';
 import { inboxBusinessDuration } from '../../src/reports/business-duration';
 import { testDatabases } from '../support/databases';
 import { startHarness, type Harness } from '../support/gateway-harness';
@@ -97,6 +99,25 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
     expect(whole.resolutionTime.business.meanMs).toBeLessThan(whole.resolutionTime.meanMs!); // closed time left out
     expect(whole.csat.sent).toBeGreaterThan(3);
     expect(compared).toBe(25);
+  });
+
+  test('the day tables (times, histograms, counts, handoffs) and activity links kept by each write equal those recomputed from scratch', async () => {
+    const snapshot = async () => ({
+      days: await h.gw.db.selectFrom('report_time_days').select(['inbox_id', 'team_id', 'agent_id', 'kind', 'n', 'sum_ms', 'sum_business_ms', sql<string>`day::text`.as('day')]).where('n', '<>', 0).orderBy('day').orderBy('inbox_id').orderBy('team_id').orderBy('agent_id').orderBy('kind').execute(),
+      histogram: await h.gw.db.selectFrom('report_time_histogram').select(['inbox_id', 'kind', 'business', 'bucket', 'n', sql<string>`day::text`.as('day')]).where('n', '<>', 0).orderBy('day').orderBy('inbox_id').orderBy('kind').orderBy('business').orderBy('bucket').execute(),
+      counts: (await h.gw.db.selectFrom('report_conversation_days').selectAll().select(sql<string>`day::text`.as('day_text')).orderBy('day_text').orderBy('inbox_id').orderBy('team_id').orderBy('agent_id').execute()).filter((r) =>
+        Object.entries(r).some(([k, v]) => typeof v === 'number' && !['inbox_id', 'team_id', 'agent_id'].includes(k) && v !== 0),
+      ).map(({ day: _day, ...r }) => r),
+      handoffs: await h.gw.db.selectFrom('report_handoff_days').select(['inbox_id', 'team_id', 'agent_id', 'reason', 'n', sql<string>`day::text`.as('day')]).where('n', '<>', 0).orderBy('day').orderBy('inbox_id').orderBy('team_id').orderBy('agent_id').orderBy('reason').execute(),
+      links: await h.gw.db.selectFrom('report_activity').select(['conversation_id', 'at', 'prev_at']).orderBy('conversation_id').orderBy('at').execute(),
+    });
+    const kept = await snapshot();
+    expect(kept.days.length).toBeGreaterThan(10);
+    expect(kept.counts.length).toBeGreaterThan(10);
+    expect(kept.handoffs.length).toBeGreaterThan(3);
+    expect(kept.links.filter((l) => l.prev_at !== null).length).toBeGreaterThan(10);
+    await recomputeDayRollups(h.gw.db);
+    expect(await snapshot()).toEqual(kept);
   });
 
   test('a rebuild from the log gives the same rows', async () => {

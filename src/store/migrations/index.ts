@@ -7,6 +7,7 @@ import * as m0005 from './0005-channel-credentials';
 import * as m0006 from './0006-inbound-journal';
 import * as m0008 from './0008-report-rollups';
 import * as m0009 from './0009-surveys';
+import * as m0010 from './0010-report-day-rollups';
 
 /** Every migration, in order. Listed statically so the build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-inbound-journal': m0006,
   '0008-report-rollups': m0008,
   '0009-surveys': m0009,
+  '0010-report-day-rollups': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

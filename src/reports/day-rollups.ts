@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/unit-of-work';
+import { recomputeActivityLinks } from './activity-links';
 import { recomputeCountDays } from './count-rollups';
 import { TIME_BUCKET_BOUNDS_LITERAL, timeBucket, utcDay } from './time-buckets';
 
@@ -100,25 +101,6 @@ export async function applyDayDeltas(db: Db, deltas: ReturnType<typeof dayDeltas
 }
 
 /**
- * Recomputes `prev_at` (the previous message of the same contact on the channel, any
- * conversation) for one contact's activity rows, after one of its conversations' rows
- * changed. Callers hold the contact's advisory lock, so concurrent writers see each
- * other's rows.
- */
-export async function relinkContactActivity(db: Db, channel: string, contactId: number): Promise<void> {
-  await sql`
-    UPDATE report_activity a SET prev_at = w.prev
-    FROM (SELECT ctid AS row_id, lag(at) OVER (ORDER BY at, conversation_id) AS prev FROM report_activity WHERE channel = ${channel} AND contact_id = ${contactId}) w
-    WHERE a.ctid = w.row_id AND a.prev_at IS DISTINCT FROM w.prev`.execute(db);
-}
-
-/** Serializes report writers touching the same contact (its activity chain), across nodes. */
-export async function lockContactActivity(db: Db, contactId: number): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(${ACTIVITY_LOCK_CLASS}, ${contactId})`.execute(db);
-}
-const ACTIVITY_LOCK_CLASS = 80_010;
-
-/**
  * Recomputes every day table and activity link from report_times, report_conversations,
  * report_surveys and report_activity
  * (the migration's backfill, and the end of a full rebuild). Writers wait meanwhile.
@@ -140,9 +122,6 @@ export async function recomputeDayRollups(db: Db): Promise<void> {
       SELECT (at AT TIME ZONE 'UTC')::date, inbox_id, min(channel), kind, ${business}, width_bucket(${sql.ref(column)}, ${bounds}), count(*)
       FROM report_times GROUP BY 1, 2, 4, 6`.execute(db);
   }
-  await sql`
-    UPDATE report_activity a SET prev_at = w.prev
-    FROM (SELECT ctid AS row_id, lag(at) OVER (PARTITION BY channel, contact_id ORDER BY at, conversation_id) AS prev FROM report_activity) w
-    WHERE a.ctid = w.row_id AND a.prev_at IS DISTINCT FROM w.prev`.execute(db);
+  await recomputeActivityLinks(db);
   await recomputeCountDays(db);
 }

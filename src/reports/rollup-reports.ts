@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/unit-of-work';
 import { csatFigure, npsFigure, rate, type BacklogBucket, type Period, type Summary } from './figures';
 import type { GroupRow, ReportFilter } from './report-service';
+import { linksBetween } from './activity-links';
 import { COUNT_FIELDS, periodCounts, zeroCounts, type CountField, type Counts, type PeriodCounts } from './count-rollups';
 import { groupTimeMeans, timeFigures, timePercentiles, timeSums, type TimeSum } from './rollup-times';
 
@@ -18,26 +19,25 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
   const { from, to } = p;
   const nextTo = new Date(to.getTime() + (to.getTime() - from.getTime()));
   const where = filterSql(filter);
-  const q = <T>(query: RawBuilder<T>) => run(db, query);
+  const q = async <T>(query: RawBuilder<T>) => (await query.execute(db)).rows;
 
   const [sums, percentiles, counted, backlogRows, activity] = await Promise.all([
     timeSums(q, p, where),
-    timePercentiles(q, p, filter, where),
+    timePercentiles(q, (query) => sorting(db, query), p, filter, where),
     periodCounts(q, p, where),
     // Still open at `to`: the visit had begun and was not resolved by then.
     q(sql<{ channel: string; team_id: number | null; bucket: BacklogBucket; n: number }>`
       select channel, team_id, case when ${to}::timestamptz - created_at < interval '1 hour' then 'lt1h' when ${to}::timestamptz - created_at < interval '24 hours' then 'h1to24'
         when ${to}::timestamptz - created_at < interval '7 days' then 'd1to7' else 'gt7d' end as bucket, count(*)::int as n
-      from report_segments where start_at <= ${to} and (resolved_at is null or resolved_at > ${to}) ${where} group by 1, 2, 3`),
+      from (
+        -- the two ways to be open at the end of the period, each through its own index
+        select channel, team_id, created_at from report_segments where resolved_at is null and start_at <= ${to} ${where}
+        union all
+        select channel, team_id, created_at from report_segments where resolved_at > ${to} and start_at <= ${to} ${where}
+      ) s group by 1, 2, 3`),
     // Contacts who wrote in the period, and whether they wrote again in the next one.
     filter.inboxId === undefined && filter.teamId === undefined && filter.agentId === undefined
-      ? // Through prev_at (the contact's previous message on the channel): a contact's first
-        // message of the period is the one whose previous message is older; one who wrote
-        // again has a first message after the period whose previous one is inside it.
-        q(sql<{ channel: string; active: number; returned: number }>`
-          select channel, count(*) filter (where at < ${to} and (prev_at is null or prev_at < ${from}))::int as active,
-            count(*) filter (where at >= ${to} and prev_at >= ${from} and prev_at < ${to})::int as returned
-          from report_activity where at >= ${from} and at < ${nextTo} ${where} group by channel`)
+      ? linkedRetention(q, p, nextTo, where)
       : // Within an inbox, team or agent, "again" means again in its conversations: grouped per contact.
         q(sql<{ channel: string; active: number; returned: number }>`
           select channel, count(*) filter (where active)::int as active, count(*) filter (where active and again)::int as returned from (
@@ -108,6 +108,17 @@ export async function summaryFromRollups(db: Db, p: Period, filter: ReportFilter
 }
 
 /**
+ * Contacts who wrote in the period, and of those who wrote again in the next one of the
+ * same length, through the links of activity-links.ts: a contact's first message of the
+ * period is the one whose previous message is older; one who came back has a first
+ * message after the period whose previous one is inside it.
+ */
+async function linkedRetention(run: <T>(query: RawBuilder<T>) => Promise<T[]>, p: Period, nextTo: Date, where: RawBuilder<unknown>) {
+  const [active, returned] = await Promise.all([linksBetween(run, p, { from: null, to: p.from }, where), linksBetween(run, { from: p.to, to: nextTo }, p, where)]);
+  return [...new Set([...active.keys(), ...returned.keys()])].map((channel) => ({ channel, active: active.get(channel) ?? 0, returned: returned.get(channel) ?? 0 }));
+}
+
+/**
  * Per agent or team, as report-service.ts `groupRows`: conversations created and resolved
  * in the period, FCR, mean times and CSAT; groups with neither a new nor a resolved
  * conversation are left out.
@@ -140,10 +151,10 @@ function groupRows(by: 'agent' | 'team', rows: PeriodCounts['rows'], sums: reado
 }
 
 /**
- * One report query in its own transaction with room to sort in memory (percentiles sort
- * every value of the period; the default 4 MB work_mem would spill to disk).
+ * A query that sorts a period's values (percentiles for one team or agent), in its own
+ * transaction with room to sort in memory (the default 4 MB work_mem would spill to disk).
  */
-async function run<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
+async function sorting<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
   return db.transaction().execute(async (trx) => {
     await sql`set local work_mem = '128MB'`.execute(trx);
     return (await query.execute(trx)).rows;

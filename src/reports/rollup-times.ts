@@ -82,13 +82,14 @@ export function timeFigures(sums: readonly TimeSum[], percentiles: Map<string, [
  * (kind, ms, at) index and the one at that rank taken — no sort of the period. For one
  * team or agent (a smaller set, and no histogram per team/agent) the database sorts it.
  */
-export async function timePercentiles(run: Run, p: Period, filter: ReportFilter, where: RawBuilder<unknown>): Promise<Map<string, [number, number]>> {
-  if (filter.teamId !== undefined || filter.agentId !== undefined) return sortedPercentiles(run, p, where);
+export async function timePercentiles(run: Run, sorting: Run, p: Period, filter: ReportFilter, where: RawBuilder<unknown>): Promise<Map<string, [number, number]>> {
+  if (filter.teamId !== undefined || filter.agentId !== undefined) return sortedPercentiles(sorting, p, where);
   const { days, edges } = splitDays(p);
-  return histogramPercentiles(run, p, days, edges, where);
+  return (await histogramPercentiles(run, p, days, edges, where)) ?? sortedPercentiles(sorting, p, where);
 }
 
-async function histogramPercentiles(run: Run, p: Period, days: { from: string; to: string } | null, edges: Period[], where: RawBuilder<unknown>): Promise<Map<string, [number, number]>> {
+/** Null when a rollup write landed between the histogram and a lookup (each is its own query): then sort instead. */
+async function histogramPercentiles(run: Run, p: Period, days: { from: string; to: string } | null, edges: Period[], where: RawBuilder<unknown>): Promise<Map<string, [number, number]> | null> {
   const bounds = sql`${TIME_BUCKET_BOUNDS_LITERAL}::bigint[]`;
   const rows = await run(sql<{ kind: string; business: boolean; bucket: number; n: number }>`
     select kind, business, bucket, sum(n)::int as n from (
@@ -134,8 +135,7 @@ async function histogramPercentiles(run: Run, p: Period, days: { from: string; t
     }
   }
   await Promise.all(lookups);
-  // A rollup write landed between the histogram and a lookup (each is its own query): sort instead.
-  return missed ? sortedPercentiles(run, p, where) : out;
+  return missed ? null : out;
 }
 
 /** The bucket holding the value of 1-based rank `rank`, and its rank within the bucket. */

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/unit-of-work';
 import { applyCountDeltas, contributions, countDeltas } from './count-rollups';
-import { applyDayDeltas, dayDeltas, lockContactActivity, recomputeDayRollups, relinkContactActivity } from './day-rollups';
+import { applyLinkDeltas, keepLinks, lockContactActivity, relinkContact } from './activity-links';
+import { applyDayDeltas, dayDeltas, recomputeDayRollups } from './day-rollups';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { isFirstContactResolution, wallClock, type Duration } from './figures';
 
@@ -133,22 +134,20 @@ export class RollupWriter {
         // Same messages as before (most rewrites): keep their links; otherwise relink the contact's chain.
         const linked = keepLinks(oldActivity, r.activity);
         if (r.activity.length > 0) await trx.insertInto('report_activity').values(linked ?? r.activity).execute();
-        if (!linked) await relinkContactActivity(trx, facts.channel, facts.contactId);
+        if (!linked) {
+          // Messages came or went: relink the contact's chain, and count the links that changed.
+          // (old rows out; new rows in without a link; then each relinked row from its old link to its new one)
+          const relinked = await relinkContact(trx, facts.channel, facts.contactId);
+          await applyLinkDeltas(
+            trx,
+            facts.channel,
+            [...oldActivity, ...relinked.map((l) => ({ at: l.at, prev_at: l.old_prev }))],
+            [...r.activity.map((a) => ({ at: a.at, prev_at: null })), ...relinked.map((l) => ({ at: l.at, prev_at: l.prev }))],
+          );
+        }
       });
     }
   }
-}
-
-/**
- * The new activity rows with their `prev_at` links when they are the same messages as
- * before (most rewrites: a reply, a status change); null when messages were added or
- * removed, and the contact's chain must be relinked.
- */
-function keepLinks<T extends { at: Date }>(before: readonly { at: Date; prev_at: Date | null }[], after: readonly T[]): (T & { prev_at: Date | null })[] | null {
-  if (before.length !== after.length) return null;
-  const old = [...before].sort((a, b) => a.at.getTime() - b.at.getTime());
-  if (!old.every((row, i) => row.at.getTime() === after[i]!.at.getTime())) return null;
-  return after.map((row, i) => ({ ...row, prev_at: old[i]!.prev_at }));
 }
 
 /** One conversation's facts as report rows; the membership rules are those of figures.ts. */

@@ -277,6 +277,13 @@ export interface ReportTimeDaysTable {
   sum_ms: number;
   sum_business_ms: number;
 }
+/** Contact messages per day × day of the same contact's previous message ('0001-01-01': none) (migration 0010; src/reports/activity-links.ts). */
+export interface ReportActivityDaysTable {
+  channel: string;
+  day: string;
+  prev_day: string;
+  n: number;
+}
 /** Per UTC day × inbox × team × agent (0 = none): the summary's counts (migration 0010; src/reports/count-rollups.ts). */
 export interface ReportConversationDaysTable {
   day: string;
@@ -354,6 +361,7 @@ export interface Database {
   report_time_histogram: ReportTimeHistogramTable;
   report_conversation_days: ReportConversationDaysTable;
   report_handoff_days: ReportHandoffDaysTable;
+  report_activity_days: ReportActivityDaysTable;
   report_segments: ReportSegmentsTable;
   report_surveys: ReportSurveysTable;
   inbound_events: InboundEventsTable;

@@ -109,12 +109,14 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
         Object.entries(r).some(([k, v]) => typeof v === 'number' && !['inbox_id', 'team_id', 'agent_id'].includes(k) && v !== 0),
       ).map(({ day: _day, ...r }) => r),
       handoffs: await h.gw.db.selectFrom('report_handoff_days').select(['inbox_id', 'team_id', 'agent_id', 'reason', 'n', sql<string>`day::text`.as('day')]).where('n', '<>', 0).orderBy('day').orderBy('inbox_id').orderBy('team_id').orderBy('agent_id').orderBy('reason').execute(),
+      linkDays: await h.gw.db.selectFrom('report_activity_days').select(['channel', 'n', sql<string>`day::text`.as('d'), sql<string>`prev_day::text`.as('p')]).where('n', '<>', 0).orderBy('channel').orderBy('d').orderBy('p').execute(),
       links: await h.gw.db.selectFrom('report_activity').select(['conversation_id', 'at', 'prev_at']).orderBy('conversation_id').orderBy('at').execute(),
     });
     const kept = await snapshot();
     expect(kept.days.length).toBeGreaterThan(10);
     expect(kept.counts.length).toBeGreaterThan(10);
     expect(kept.handoffs.length).toBeGreaterThan(3);
+    expect(kept.linkDays.length).toBeGreaterThan(10);
     expect(kept.links.filter((l) => l.prev_at !== null).length).toBeGreaterThan(10);
     await recomputeDayRollups(h.gw.db);
     expect(await snapshot()).toEqual(kept);

@@ -14,8 +14,9 @@ import { runStatements } from './run-statements';
  *   the summary's counts (src/reports/count-rollups.ts; FCR, containment, 24 h, CSAT, NPS).
  * Indexes on (kind, ms, at) and (kind, business_ms, at) read one bucket's values of a
  * period in order (from the index alone).
- * report_activity.prev_at: the same contact's previous message on the channel, so the
- * contacts active in a period are counted without grouping by contact.
+ * report_activity.prev_at: the same contact's previous message on the channel, and
+ * report_activity_days: those links counted per day of the message × day of the previous
+ * one, so retention is counted without grouping by contact (src/reports/activity-links.ts).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
@@ -62,8 +63,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX report_times_kind_ms_idx ON report_times (kind, ms, at);
     CREATE INDEX report_times_kind_business_ms_idx ON report_times (kind, business_ms, at);
+    CREATE INDEX report_segments_open_idx ON report_segments (start_at) WHERE resolved_at IS NULL;
+    CREATE INDEX report_segments_resolved_idx ON report_segments (resolved_at);
     ALTER TABLE report_activity ADD COLUMN prev_at timestamptz;
     CREATE INDEX report_activity_contact_idx ON report_activity (channel, contact_id, at);
+    CREATE INDEX report_activity_prev_idx ON report_activity (prev_at);
+    CREATE TABLE report_activity_days (
+      channel text NOT NULL,
+      day date NOT NULL,
+      prev_day date NOT NULL,
+      n integer NOT NULL,
+      PRIMARY KEY (channel, day, prev_day)
+    );
   `);
   // Fill them from the rows already there (an upgrade).
   await recomputeDayRollups(db as never);
@@ -71,7 +82,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await runStatements(db, `
-    DROP INDEX report_activity_contact_idx; ALTER TABLE report_activity DROP COLUMN prev_at;
+    DROP INDEX report_segments_resolved_idx; DROP INDEX report_segments_open_idx;
+    DROP TABLE report_activity_days; DROP INDEX report_activity_prev_idx; DROP INDEX report_activity_contact_idx; ALTER TABLE report_activity DROP COLUMN prev_at;
     DROP INDEX report_times_kind_business_ms_idx; DROP INDEX report_times_kind_ms_idx;
     DROP TABLE report_handoff_days; DROP TABLE report_conversation_days;
     DROP TABLE report_time_histogram; DROP TABLE report_time_days;`);

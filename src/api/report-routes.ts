@@ -33,7 +33,7 @@ const filterQuery = z
   .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['from'] })
   .refine((q) => q.to.getTime() - q.from.getTime() <= MAX_RANGE_DAYS * DAY, { message: `at most ${MAX_RANGE_DAYS} days per report`, path: ['to'] });
 const seriesQuery = z.object({ metric: z.enum(Object.keys(SERIES_METRICS) as [SeriesMetric, ...SeriesMetric[]]), interval: z.enum(['day', 'week']).default('day') });
-const drillQuery = z.object({ figure: z.enum(DRILL_FIGURES) });
+const drillQuery = z.object({ figure: z.enum(DRILL_FIGURES), limit: z.coerce.number().int().min(1).max(5000).default(500), offset: z.coerce.number().int().min(0).default(0) });
 
 /**
  * Supervisors' and admins' reports (agents get 403): the summary with the counts behind
@@ -59,8 +59,9 @@ export function reportRoutes(api: ApiRouter, reports: ReportService): Router {
 
   r.get('/reports/conversations', supervisors, async (req, res) => {
     const q = parse(filterQuery, req.query);
-    const { figure } = parse(drillQuery, req.query);
-    res.json({ figure, items: await reports.conversations({ from: q.from, to: q.to }, filterOf(q), figure) });
+    const { figure, limit, offset } = parse(drillQuery, req.query);
+    const { total, items } = await reports.conversations({ from: q.from, to: q.to }, filterOf(q), figure, { limit, offset });
+    res.json({ figure, total, limit, offset, items });
   });
 
   r.get('/reports/export.csv', supervisors, async (req, res) => {
@@ -127,6 +128,6 @@ export const reportPaths: Record<string, PathItem> = {
   '/reports/timeseries': {
     get: { summary: 'One metric per day or week (local days in `tz`)', tags: ['reports'], parameters: [...filterParams, { name: 'metric', in: 'query', required: true, schema: { enum: Object.keys(SERIES_METRICS) } }, { name: 'interval', in: 'query', schema: { enum: ['day', 'week'] } }], responses: { '200': { description: 'OK' }, ...errors } },
   },
-  '/reports/conversations': { get: { summary: 'The conversations behind one figure, with each one’s value', tags: ['reports'], parameters: [...filterParams, { name: 'figure', in: 'query', required: true, schema: { enum: [...DRILL_FIGURES] } }], responses: { '200': { description: 'OK' }, ...errors } } },
+  '/reports/conversations': { get: { summary: 'The conversations behind one figure, with each one’s value: times longest first, others newest first; a page of `limit` from `offset`, and `total`', tags: ['reports'], parameters: [...filterParams, { name: 'figure', in: 'query', required: true, schema: { enum: [...DRILL_FIGURES] } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 5000, default: 500 } }, { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } }], responses: { '200': { description: 'OK' }, ...errors } } },
   '/reports/export.csv': { get: { summary: 'The summary as CSV (UTF-8 with BOM; formulas neutralised)', tags: ['reports'], parameters: filterParams, responses: { '200': { description: 'text/csv' }, ...errors } } },
 };

@@ -1,6 +1,7 @@
 import type { Db } from '../store/unit-of-work';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
-import { summaryFromRollups } from './rollup-reports';
+import { filterSql, summaryFromRollups } from './rollup-reports';
+import { drillDown } from './rollup-drill-down';
 import type { BusinessDurationSource } from './rollup-writer';
 import { isFirstContactResolution, membership, summarize, type Duration, type Period, type Summary } from './figures';
 
@@ -65,10 +66,15 @@ export class ReportService {
     return points;
   }
 
-  /** The conversations behind one figure, with each one's value. */
-  async conversations(p: Period, filter: ReportFilter, figure: DrillFigure): Promise<{ conversationId: number; channel: string; inboxId: number; agentId: number | null; value: number | string | boolean }[]> {
+  /** The conversations behind one figure, with each one's value, a page at a time (from the report tables). */
+  conversations(p: Period, filter: ReportFilter, figure: DrillFigure, page: { limit: number; offset: number } = { limit: 500, offset: 0 }): Promise<{ total: number; items: DrillRow[] }> {
+    return drillDown(this.deps.db, p, filterSql(filter), figure, page);
+  }
+
+  /** The same list folded from the event log, whole (the reference the tables are checked against). */
+  async conversationsFromLog(p: Period, filter: ReportFilter, figure: DrillFigure): Promise<DrillRow[]> {
     const { facts } = await this.load(p, filter);
-    const out: { conversationId: number; channel: string; inboxId: number; agentId: number | null; value: number | string | boolean }[] = [];
+    const out: DrillRow[] = [];
     const push = (f: ConversationFacts, value: number | string | boolean) => out.push({ conversationId: f.id, channel: f.channel, inboxId: f.inboxId, agentId: f.agentId, value });
     for (const f of facts) {
       switch (figure) {
@@ -142,6 +148,15 @@ export class ReportService {
     const business = this.deps.businessDuration ? await this.deps.businessDuration(db) : undefined;
     return { facts: filtered, business: business ?? ((_i, a, b) => Math.max(0, b.getTime() - a.getTime())) };
   }
+}
+
+/** One conversation behind a figure, and its value there (a time in ms, a yes/no, a reason, a score). */
+export interface DrillRow {
+  conversationId: number;
+  channel: string;
+  inboxId: number;
+  agentId: number | null;
+  value: number | string | boolean;
 }
 
 export interface GroupRow {

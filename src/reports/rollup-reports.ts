@@ -163,7 +163,7 @@ async function sorting<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
 
 
 /** The filter as extra conditions; every report table carries these four columns. */
-function filterSql(f: ReportFilter): RawBuilder<unknown> {
+export function filterSql(f: ReportFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [];
   if (f.inboxId !== undefined) parts.push(sql`and inbox_id = ${f.inboxId}`);
   if (f.channel !== undefined) parts.push(sql`and channel = ${f.channel}`);

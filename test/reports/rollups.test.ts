@@ -3,7 +3,7 @@ import { DAY, ManualClock, MINUTE } from '../../src/core/clock';
 import type { HandoffReason } from '../../src/core/domain-events';
 import { upsertAgent } from '../../src/store/repos/agents';
 import { sql } from 'kysely';
-import { ReportService } from '../../src/reports/report-service';
+import { DRILL_FIGURES, ReportService, type DrillRow } from '../../src/reports/report-service';
 import { recomputeDayRollups } from '../../src/reports/day-rollups';
 import { inboxBusinessDuration } from '../../src/reports/business-duration';
 import { testDatabases } from '../support/databases';
@@ -99,6 +99,15 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
     expect(whole.resolutionTime.business.meanMs).toBeLessThan(whole.resolutionTime.meanMs!); // closed time left out
     expect(whole.csat.sent).toBeGreaterThan(3);
     expect(compared).toBe(25);
+    // the drill-down lists from the tables are the log's too
+    const byKey = (rows: DrillRow[]) => [...rows].sort((a, b) => a.conversationId - b.conversationId || String(a.value).localeCompare(String(b.value)));
+    for (const p of periods.slice(0, 2)) {
+      for (const figure of DRILL_FIGURES) {
+        const fromTables = await reports.conversations(p, {}, figure, { limit: 5000, offset: 0 });
+        expect({ figure, rows: byKey(fromTables.items) }).toEqual({ figure, rows: byKey(await reports.conversationsFromLog(p, {}, figure)) });
+        expect(fromTables.total).toBe(fromTables.items.length);
+      }
+    }
   });
 
   test('the day tables (times, histograms, counts, handoffs) and activity links kept by each write equal those recomputed from scratch', async () => {

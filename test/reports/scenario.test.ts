@@ -1,7 +1,7 @@
 import type { Bot } from '../../src/core/bot';
 import { DAY, ManualClock, MINUTE } from '../../src/core/clock';
 import { upsertAgent } from '../../src/store/repos/agents';
-import { ReportService } from '../../src/reports/report-service';
+import { DRILL_FIGURES, ReportService, type DrillRow } from '../../src/reports/report-service';
 import { inboxBusinessDuration } from '../../src/reports/business-duration';
 import { testDatabases } from '../support/databases';
 import { startHarness, type Harness } from '../support/gateway-harness';
@@ -198,13 +198,23 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('reports: the sc
 
   test('the conversations behind a figure are listed with their values', async () => {
     const reports = new ReportService({ db: h.gw.db, businessDuration: inboxBusinessDuration });
-    const fcr = await reports.conversations(period, {}, 'fcr');
+    const fcr = (await reports.conversations(period, {}, 'fcr')).items;
     expect(fcr.filter((r) => r.value === true)).toHaveLength(4);
     expect(fcr.filter((r) => r.value === false)).toHaveLength(2);
+    // times longest first
     const human = await reports.conversations(period, {}, 'humanFirstResponse');
-    expect(human.map((r) => r.value as number).sort((x, y) => x - y)).toEqual([m(7), m(9), m(110)]);
-    const csat = await reports.conversations(period, {}, 'csat');
+    expect(human).toMatchObject({ total: 3, items: [{ value: m(110) }, { value: m(9) }, { value: m(7) }] });
+    expect(await reports.conversations(period, {}, 'humanFirstResponse', { limit: 2, offset: 2 })).toMatchObject({ total: 3, items: [{ value: m(7) }] });
+    expect(await reports.conversations(period, {}, 'humanFirstResponse', { limit: 2, offset: 10 })).toEqual({ total: 3, items: [] });
+    const csat = (await reports.conversations(period, {}, 'csat')).items;
     expect(csat.map((r) => r.value).sort()).toEqual([2, 3, 4, 5]);
+    const backlog = (await reports.conversations(period, {}, 'backlog')).items;
+    expect(backlog).toEqual([expect.objectContaining({ value: period.to.getTime() - (T0.getTime() + (72 + 8 * 24 * 60) * MINUTE) })]);
+    // every figure lists the same conversations and values as the log folded by hand
+    for (const figure of DRILL_FIGURES) {
+      const byKey = (rows: DrillRow[]) => [...rows].sort((a, b) => a.conversationId - b.conversationId || String(a.value).localeCompare(String(b.value)));
+      expect({ figure, rows: byKey((await reports.conversations(period, {}, figure)).items) }).toEqual({ figure, rows: byKey(await reports.conversationsFromLog(period, {}, figure)) });
+    }
     const filtered = await reports.summary(period, { agentId: agent2 });
     expect(filtered.fcr).toMatchObject({ count: 0, of: 1 });
     expect(filtered.csat).toMatchObject({ answered: 1, satisfied: 0 });

@@ -2,6 +2,7 @@ import type { Db } from '../store/unit-of-work';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { filterSql, summaryFromRollups } from './rollup-reports';
 import { drillDown } from './rollup-drill-down';
+import { seriesFromRollups } from './rollup-series';
 import type { BusinessDurationSource } from './rollup-writer';
 import { isFirstContactResolution, membership, summarize, type Duration, type Period, type Summary } from './figures';
 
@@ -59,11 +60,11 @@ export class ReportService {
     return { ...summary, byAgent: groupRows(facts, p, business, (f) => f.agentId), byTeam: groupRows(facts, p, business, (f) => f.teamId) };
   }
 
-  /** One metric per local day or week, each point the summary of its bucket (from the report tables). */
+  /** One metric per local day or week: each point the value the summary of its bucket gives (from the report tables, one pass). */
   async timeseries(p: Period, filter: ReportFilter, metric: SeriesMetric, interval: 'day' | 'week', timeZone: string): Promise<{ start: string; end: string; value: number | null }[]> {
-    const points: { start: string; end: string; value: number | null }[] = [];
-    for (const b of bucketsOf(p, interval, timeZone)) points.push({ start: b.from.toISOString(), end: b.to.toISOString(), value: SERIES_METRICS[metric](await summaryFromRollups(this.deps.db, b, filter)) });
-    return points;
+    const buckets = bucketsOf(p, interval, timeZone);
+    const values = await seriesFromRollups(this.deps.db, buckets, filterSql(filter), metric);
+    return buckets.map((b, i) => ({ start: b.from.toISOString(), end: b.to.toISOString(), value: values[i]! }));
   }
 
   /** The conversations behind one figure, with each one's value, a page at a time (from the report tables). */

@@ -3,7 +3,7 @@ import { DAY, ManualClock, MINUTE } from '../../src/core/clock';
 import type { HandoffReason } from '../../src/core/domain-events';
 import { upsertAgent } from '../../src/store/repos/agents';
 import { sql } from 'kysely';
-import { DRILL_FIGURES, ReportService, type DrillRow } from '../../src/reports/report-service';
+import { bucketsOf, DRILL_FIGURES, ReportService, SERIES_METRICS, type DrillRow, type SeriesMetric } from '../../src/reports/report-service';
 import { recomputeDayRollups } from '../../src/reports/day-rollups';
 import { inboxBusinessDuration } from '../../src/reports/business-duration';
 import { testDatabases } from '../support/databases';
@@ -129,6 +129,23 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
     expect(kept.links.filter((l) => l.prev_at !== null).length).toBeGreaterThan(10);
     await recomputeDayRollups(h.gw.db);
     expect(await snapshot()).toEqual(kept);
+  });
+
+  test('each time-series point equals the summary of its bucket, for every metric (days and weeks, local time)', async () => {
+    const reports = new ReportService({ db: h.gw.db, businessDuration: inboxBusinessDuration });
+    const period = { from: new Date(START.getTime() + 5 * 3_600_000), to: new Date(START.getTime() + 26 * DAY) };
+    let nonEmpty = 0;
+    for (const [interval, filter] of [['day', {}], ['week', { agentId: agents[1] }], ['day', { channel: 'fake' }]] as const) {
+      const buckets = bucketsOf(period, interval, 'Asia/Ho_Chi_Minh');
+      const summaries = await Promise.all(buckets.map((b) => reports.summary(b, filter)));
+      for (const metric of Object.keys(SERIES_METRICS) as SeriesMetric[]) {
+        const points = await reports.timeseries(period, filter, metric, interval, 'Asia/Ho_Chi_Minh');
+        const expected = summaries.map((s) => SERIES_METRICS[metric](s));
+        expect({ interval, metric, values: points.map((p) => p.value) }).toEqual({ interval, metric, values: expected });
+        nonEmpty += expected.filter((v) => v !== null && v !== 0).length;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(100);
   });
 
   test('a rebuild from the log gives the same rows', async () => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import type { Actor } from '../core/conversation-state';
 import type { ConversationActions } from '../pipeline/conversation-actions';
+import type { JobLock } from './job-lock';
 import type { Db } from '../store/unit-of-work';
 
 /** The inbox setting (minutes; 0 = off for this inbox) that overrides OMNIGATE_AUTO_RESOLVE_HOURS. */
@@ -21,6 +22,8 @@ export interface AutoResolverDeps {
   defaultAfterMs: number;
   /** Most conversations resolved in one pass (default 100); the rest wait for the next. */
   batchSize?: number;
+  /** Timed passes on one node at a time (src/jobs/job-lock.ts); a direct `runOnce` always runs. */
+  once?: JobLock;
 }
 
 const BOT: Actor = { type: 'bot', id: null };
@@ -49,7 +52,8 @@ export class AutoResolver {
 
   start(intervalMs = 60_000): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch((err) => this.deps.logger.error({ err }, 'auto-resolve pass failed')), intervalMs);
+    const once: JobLock = this.deps.once ?? ((_job, pass) => pass());
+    this.timer = setInterval(() => void once('auto-resolve', () => this.runOnce()).catch((err) => this.deps.logger.error({ err }, 'auto-resolve pass failed')), intervalMs);
     this.timer.unref();
   }
 

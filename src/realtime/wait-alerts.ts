@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Namespace } from 'socket.io';
 import type { Clock } from '../core/clock';
+import type { JobLock } from '../jobs/job-lock';
 import type { Db } from '../store/unit-of-work';
 
 const DEFAULT_ALERT_MINUTES = 5;
@@ -18,10 +19,12 @@ export class WaitAlerts {
     private readonly db: Db,
     private readonly nsp: Namespace,
     private readonly clock: Clock,
+    /** One node at a time (with Redis, an alert emitted on every node would reach agents once per node). */
+    private readonly once: JobLock = (_job, pass) => pass(),
   ) {}
 
   start(intervalMs = 30_000): void {
-    this.timer = setInterval(() => void this.check().catch(() => undefined), intervalMs);
+    this.timer = setInterval(() => void this.once('wait-alerts', () => this.check()).catch(() => undefined), intervalMs);
     this.timer.unref();
   }
 

@@ -40,6 +40,8 @@ import { directoryRoutes } from '../api/directory-routes';
 import { reportPaths, reportRoutes } from '../api/report-routes';
 import { ReportService } from '../reports/report-service';
 import { RollupWriter } from '../reports/rollup-writer';
+import { attachRedisAdapter } from '../realtime/redis-adapter';
+import { createJobLock } from '../jobs/job-lock';
 import { inboxBusinessDuration } from '../reports/business-duration';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
 import { AutoRouter } from '../routing/auto-router';
@@ -205,9 +207,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
 
+  // Several nodes: rooms and recovered sessions shared through Redis.
+  const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
+
   const agentNsp = attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
-  const waitAlerts = new WaitAlerts(db, agentNsp as never, clock);
-  const autoResolver = new AutoResolver({ db, actions, clock, logger, defaultAfterMs: config.autoResolveAfterMs });
+  // Timed passes that must not run on every node at once.
+  const jobLock = createJobLock(store);
+  const waitAlerts = new WaitAlerts(db, agentNsp as never, clock, jobLock);
+  const autoResolver = new AutoResolver({ db, actions, clock, logger, defaultAfterMs: config.autoResolveAfterMs, once: jobLock });
   const router = new AutoRouter({ db, bus, clock, actions, presence, logger });
 
   let closing: Promise<void> | null = null;
@@ -283,6 +290,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await dispatcher.stop();
       await rollups.stop();
       for (const channel of channels.values()) await channel.close?.();
+      await redis?.close();
       await store.close();
     } finally {
       clearTimeout(timeout);

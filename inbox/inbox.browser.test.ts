@@ -347,6 +347,12 @@ describeInBrowser('agent inbox (browser, real gateway)', () => {
     await expectText(failed.locator('[data-testid="msg-error"]'), 'Zalo chỉ cho trả lời trong 7 ngày');
     expect(await failed.locator('[data-testid="msg-error"]').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(196, 41, 28)');
     await expectText(page.locator('.msg-bot'), 'Bot');
+    // The customer wrote again (the window is open): "Thử lại" sends the same message from the server.
+    const id = await failed.getAttribute('data-id');
+    zalo.failWith = null;
+    await failed.locator('[data-testid="msg-error"]').getByRole('button', { name: 'Thử lại' }).click();
+    await page.locator(`[data-testid="msg"][data-id="${id}"][data-status="sent"]`).waitFor();
+    expect(await page.locator(`[data-testid="msg"][data-id="${id}"] [data-testid="msg-error"]`).count()).toBe(0);
   });
 
   test('screenshots of the inbox (1280 and 1024 wide)', async () => {

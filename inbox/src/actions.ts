@@ -341,6 +341,18 @@ export function retryLocal(message: ShownMessage): void {
   void sendMessage(convId, message.content.text ?? '', message.private, message.id);
 }
 
+/** Asks the server to send a failed (or unknown) message again; the server says when an unknown one may still be confirmed. */
+export async function resendMessage(message: ShownMessage): Promise<void> {
+  const convId = getState().detail?.id;
+  if (!convId || message.local) return;
+  try {
+    const saved = await api.post<Message>(`/conversations/${convId}/messages/${message.id}/retry`);
+    setState((s) => (s.detail?.id === convId ? { messages: mergeMessages([saved], s.messages) } : {}));
+  } catch (err) {
+    showToast('error', `${t('resendFailed')}: ${errorText(err)}`);
+  }
+}
+
 export function markRead(): void {
   const s = getState();
   const id = openId();

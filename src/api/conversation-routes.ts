@@ -24,6 +24,7 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const idParam = z.object({ id: z.coerce.number().int().positive() });
+const retryParams = z.object({ id: z.coerce.number().int().positive(), messageId: z.coerce.number().int().positive() });
 const postMessage = z.object({ text: z.string().trim().min(1).max(MAX_TEXT_LENGTH), private: z.boolean().optional() });
 const assignBody = z
   .object({ agentId: z.number().int().positive().nullable().optional(), teamId: z.number().int().positive().nullable().optional(), note: z.string().max(1000).optional() })
@@ -115,6 +116,15 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
     const body = parse(postMessage, req.body);
     const row = await outbound.post(conv.id, { content: { type: 'text', text: body.text }, sender: { type: 'agent', id: agent.id }, private: body.private });
     res.status(201).json(messageJson(row));
+  });
+
+  // A failed message, or an unknown one whose echo never came, sent again by an agent.
+  r.post('/conversations/:id/messages/:messageId/retry', auth, async (req, res) => {
+    const agent = req.session!.agent;
+    const { id, messageId } = parse(retryParams, req.params);
+    const conv = await loadVisibleConversation(db, agent, id);
+    const row = await outbound.resend(conv.id, messageId, { type: 'agent', id: agent.id });
+    res.status(202).json(messageJson(row));
   });
 
   r.post('/conversations/:id/attachments', auth, express.raw({ type: () => true, limit: uploads.maxBytes }), async (req, res) => {

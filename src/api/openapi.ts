@@ -79,6 +79,14 @@ export function baseDocument(): { openapi: string; info: Schema; servers: Schema
         get: { summary: 'Its messages, oldest first', tags: ['conversations'], parameters: [id], responses: { '200': json(list('Message')), ...common } },
         post: { summary: 'Reply (or add a private note) as the signed-in agent', tags: ['conversations'], parameters: [id], requestBody: body({ type: 'object', required: ['text'], properties: { text: { type: 'string' }, private: { type: 'boolean' } } }), responses: { '201': json(ref('Message')), ...common, '409': err('resolved: reopen first') } },
       },
+      '/conversations/{id}/messages/{messageId}/retry': {
+        post: {
+          summary: 'Send a failed message again, or an unknown one (the platform may have it) once its echo had 5 minutes to confirm it',
+          tags: ['conversations'],
+          parameters: [id, { name: 'messageId', in: 'path', required: true, schema: { type: 'integer' } }],
+          responses: { '202': json(ref('Message')), ...common, '409': err('not failed/unknown, or an unknown message still within its 5 minutes') },
+        },
+      },
       '/conversations/{id}/attachments': {
         post: {
           summary: 'Send a file or image as the signed-in agent (raw body; type decided by content; X-Filename header)',

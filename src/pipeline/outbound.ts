@@ -64,4 +64,29 @@ export class OutboundMessages {
     await uow.emit({ ...scopeOf(l.conv, l.inbox, input.sender, now), type: 'message.sent', message: summarize(row) });
     return row;
   }
+
+  /**
+   * Sends a `failed` or `unknown` message again — an agent's decision, never automatic.
+   * An `unknown` one may have reached the contact: it is held for `holdUnknownMs` after
+   * its last attempt so that its echo can still confirm it (then it is `delivered` and
+   * cannot be resent).
+   */
+  resend(conversationId: number, messageId: number, actor: Actor, holdUnknownMs = 5 * 60_000): Promise<MessageRow> {
+    return this.actions.withConversation(conversationId, async (l) => {
+      const { uow, now } = l;
+      const msg = await uow.db.selectFrom('messages').selectAll().where('id', '=', messageId).where('conversation_id', '=', l.conv.id).where('direction', '=', 'out').where('private', '=', false).executeTakeFirst();
+      if (!msg) throw new GatewayError('GW_ERR_NOT_FOUND', 'message not found in this conversation');
+      if (msg.status !== 'failed' && msg.status !== 'unknown') throw new GatewayError('GW_ERR_INVALID_TRANSITION', `only a failed or unknown message can be sent again (this one is ${msg.status})`);
+      const job = await uow.db.selectFrom('outbox').select(['id', 'updated_at']).where('message_id', '=', msg.id).executeTakeFirst();
+      if (!job) throw new GatewayError('GW_ERR_NOT_FOUND', 'this message was never queued');
+      const heldUntil = new Date(job.updated_at.getTime() + holdUnknownMs);
+      if (msg.status === 'unknown' && heldUntil > now) {
+        throw new GatewayError('GW_ERR_INVALID_TRANSITION', `the platform may still confirm this message; it can be sent again after ${heldUntil.toISOString()}`);
+      }
+      await uow.db.updateTable('outbox').set({ status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now }).where('id', '=', job.id).execute();
+      const row = await uow.db.updateTable('messages').set({ status: 'pending', error: null }).where('id', '=', msg.id).returningAll().executeTakeFirstOrThrow();
+      await uow.emit({ ...scopeOf(l.conv, l.inbox, actor, now), type: 'message.status_changed', messageId: msg.id, status: 'pending', error: null });
+      return row;
+    });
+  }
 }

@@ -25,7 +25,9 @@ type OutboxJob = { id: number; message_id: number; conversation_id: number; atte
  * Sends what the outbox holds. Rows are claimed with FOR UPDATE SKIP LOCKED (so nodes
  * never take the same row), one conversation's rows strictly in order (a row waits
  * while an earlier one of its conversation is pending), retryable failures back off
- * exponentially with jitter, permanent ones end `failed` with the reason on the message.
+ * exponentially with jitter, permanent ones end `failed` with the reason on the message,
+ * ambiguous ones (the platform may have the message) `unknown` — reconciled by the echo,
+ * resent only by an agent (`requeue`).
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -145,8 +147,11 @@ export class OutboxDispatcher {
         await this.retryLater(job, attempts, reason);
         return false;
       }
-      this.deps.logger.warn({ conversationId: job.conversation_id, messageId: job.message_id, reason }, 'outbound message failed');
-      await this.finish(job, 'failed', reason, null);
+      // The platform may have taken it (a timeout after the request left): never resent
+      // blindly. `unknown` until its echo says `delivered`; an agent may resend it later.
+      const ambiguous = isGatewayError(err) && (err.details as { ambiguous?: unknown } | undefined)?.ambiguous === true;
+      this.deps.logger.warn({ conversationId: job.conversation_id, messageId: job.message_id, reason }, ambiguous ? 'outbound message may have been sent (unknown)' : 'outbound message failed');
+      await this.finish(job, ambiguous ? 'unknown' : 'failed', reason, null);
       return true;
     }
   }
@@ -188,7 +193,7 @@ export class OutboxDispatcher {
       .execute();
   }
 
-  private async finish(job: OutboxJob, status: 'sent' | 'delivered' | 'failed', error: string | null, externalId: string | null): Promise<void> {
+  private async finish(job: OutboxJob, status: 'sent' | 'delivered' | 'failed' | 'unknown', error: string | null, externalId: string | null): Promise<void> {
     const { db, bus, clock } = this.deps;
     await inTransaction(db, bus, async (uow) => {
       const now = clock.now();

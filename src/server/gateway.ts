@@ -150,7 +150,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     ...options.journal,
   });
-  bus.onCommit(() => dispatcher.kick(), ['message.sent']);
+  bus.onCommit((e) => (e.type === 'message.sent' || (e.type === 'message.status_changed' && e.status === 'pending') ? dispatcher.kick() : undefined), ['message.sent', 'message.status_changed']);
   let botRunner: ReturnType<typeof createBotRunner> | null = null;
   if (options.bot) {
     const runner = (botRunner = createBotRunner({

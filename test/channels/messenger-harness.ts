@@ -5,6 +5,7 @@ import { upsertAgent } from '../../src/store/repos/agents';
 import { createMessengerChannel, type MessengerChannel } from '../../channels/messenger';
 import { loadMessengerConfig } from '../../channels/messenger/config';
 import { DbPageStore } from '../../channels/messenger/db-page-store';
+import { createGraphApi } from '../../channels/messenger/graph-api';
 import { messengerAdminRoutes } from '../../channels/messenger/admin-routes';
 import { startFakeGraph, type FakeGraph, type FakeUser } from '../../channels/messenger/simulator';
 import type { TestDatabase } from '../support/databases';
@@ -38,7 +39,7 @@ export interface MessengerWorld {
  */
 export async function messengerWorld(
   database: TestDatabase,
-  opts: { users?: Record<string, FakeUser>; fetchProfiles?: boolean; journal?: { recoverAfterMs?: number; sweepEveryMs?: number }; store?: Awaited<ReturnType<TestDatabase['open']>>['store'] } = {},
+  opts: { users?: Record<string, FakeUser>; fetchProfiles?: boolean; graphTimeoutMs?: number; journal?: { recoverAfterMs?: number; sweepEveryMs?: number }; store?: Awaited<ReturnType<TestDatabase['open']>>['store'] } = {},
 ): Promise<MessengerWorld> {
   const graph = await startFakeGraph({ pages: { [PAGE]: TOKEN }, users: opts.users });
   const config = loadMessengerConfig({
@@ -49,7 +50,8 @@ export async function messengerWorld(
     MESSENGER_APP_ID: APP_ID,
   })!;
   const store = opts.store ?? (await database.open()).store;
-  const messenger = createMessengerChannel(config, { fetchProfiles: opts.fetchProfiles ?? false, pageStore: new DbPageStore(store.db) });
+  const graphApi = opts.graphTimeoutMs ? { graph: createGraphApi({ graphUrl: config.graphUrl, apiVersion: config.apiVersion, appSecret: config.appSecret, timeoutMs: opts.graphTimeoutMs }) } : {};
+  const messenger = createMessengerChannel(config, { fetchProfiles: opts.fetchProfiles ?? false, pageStore: new DbPageStore(store.db), ...graphApi });
   // The inbox exists before the gateway starts: a journal left from a crash is processed at once.
   if (!(await store.db.selectFrom('inboxes').select('id').where('account_id', '=', PAGE).executeTakeFirst())) {
     await createInbox(store.db, { channel: 'messenger', accountId: PAGE, name: 'Page', botEnabled: true });

@@ -3,7 +3,7 @@
  * (Preact escapes it); links and media only with http(s) URLs.
  */
 import { h, type JSX } from 'preact';
-import { retryLocal } from '../actions';
+import { resendMessage, retryLocal } from '../actions';
 import { clockTime, fileSize, linkify, safeUrl } from '../format';
 import { t, type MessageKey } from '../i18n';
 import type { ShownMessage } from '../store';
@@ -88,7 +88,7 @@ const STATUS_KEY: Record<string, MessageKey> = { pending: 'stPending', sent: 'st
 function StatusLine(props: { m: ShownMessage; seen: boolean }): JSX.Element | null {
   const m = props.m;
   if (m.private || m.direction !== 'out' || m.senderType === 'system') return null;
-  if (m.status === 'failed') return null; // the red reason below says it
+  if (m.status === 'failed' || m.status === 'unknown') return null; // the reason below says it
   const status = props.seen && m.status !== 'pending' ? 'read' : m.status;
   const key = STATUS_KEY[status];
   const icon = status === 'pending' ? 'clock' : status === 'failed' ? 'alert' : status === 'delivered' || status === 'read' ? 'checks' : 'check';
@@ -126,11 +126,22 @@ export function MessageBubble(p: BubbleProps): JSX.Element {
   if (m.private) sender = h('span', { class: 'msg-sender note-label' }, h(Icon, { name: 'lock', size: 12 }), t('privateNote'), agentName ? h('span', { class: 'msg-sender-sub' }, `· ${agentName}`) : null);
   else if (p.showSender && m.senderType === 'bot') sender = h('span', { class: 'msg-sender bot-label' }, h(Icon, { name: 'bot', size: 12 }), t('bot'));
   else if (p.showSender && agentName) sender = h('span', { class: 'msg-sender' }, agentName);
-  const failure = m.status === 'failed' && !m.local && m.error ? splitError(m.error) : null;
-  const failedReason = m.local && m.localError ? t('sendFailed', { error: m.localError }) : m.status === 'failed' ? (failure ? t('failedReason', { error: failure.text }) : t('failedNoReason')) : null;
+  const failure = (m.status === 'failed' || m.status === 'unknown') && !m.local && m.error ? splitError(m.error) : null;
+  const failedReason =
+    m.local && m.localError
+      ? t('sendFailed', { error: m.localError })
+      : m.status === 'failed'
+        ? failure
+          ? t('failedReason', { error: failure.text })
+          : t('failedNoReason')
+        : m.status === 'unknown'
+          ? t('unknownReason', { error: failure?.text ?? '' })
+          : null;
+  // A stored message that failed, or whose result is unknown, can be sent again from the server (which holds unknown ones for a while).
+  const canResend = !m.local && !m.private && (m.status === 'failed' || m.status === 'unknown');
   return h(
     'div',
-    { class: `msg msg-${side} ${m.private ? 'msg-note' : ''} ${m.senderType === 'bot' ? 'msg-bot' : ''} ${m.status === 'failed' ? 'msg-failed' : ''}`, ...attrs },
+    { class: `msg msg-${side} ${m.private ? 'msg-note' : ''} ${m.senderType === 'bot' ? 'msg-bot' : ''} ${m.status === 'failed' ? 'msg-failed' : ''} ${m.status === 'unknown' ? 'msg-unknown' : ''}`, ...attrs },
     sender,
     h('div', { class: 'bubble' }, h(Content, { c: m.content })),
     h('div', { class: 'msg-meta' }, h('span', { class: 'msg-time', title: m.createdAt }, clockTime(m.createdAt)), h(StatusLine, { m, seen: p.seen })),
@@ -141,6 +152,7 @@ export function MessageBubble(p: BubbleProps): JSX.Element {
           h(Icon, { name: 'alert', size: 14 }),
           h('span', { class: 'msg-error-text' }, failedReason, failure?.code ? h('code', { class: 'msg-error-code' }, failure.code) : null),
           m.local ? h(Button, { small: true, variant: 'ghost', onClick: () => retryLocal(m) }, t('retry')) : null,
+          canResend ? h(Button, { small: true, variant: 'ghost', onClick: () => void resendMessage(m) }, t('retry')) : null,
         )
       : null,
   );

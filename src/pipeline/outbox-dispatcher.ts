@@ -17,6 +17,8 @@ export interface DispatcherDeps {
   channels: ReadonlyMap<string, ChannelAdapter>;
   pollIntervalMs?: number;
   maxAttempts?: number;
+  /** A row `sending` for longer than this lost its node mid-send (crash): it becomes `unknown`. */
+  sendingLeaseMs?: number;
 }
 
 type OutboxJob = { id: number; message_id: number; conversation_id: number; attempts: number };
@@ -74,6 +76,7 @@ export class OutboxDispatcher {
 
   private async loop(): Promise<void> {
     try {
+      await this.recoverAbandoned();
       for (let pass = 0; pass < 100 && !this.stopped; pass++) {
         const jobs = await this.claim();
         if (jobs.length === 0) return;
@@ -88,6 +91,29 @@ export class OutboxDispatcher {
     for (const job of jobs) {
       const ok = await this.deliver(job);
       if (!ok) return; // keep order: later rows wait for this one's retry
+    }
+  }
+
+  /**
+   * Rows left `sending` by a node that died mid-send (SIGKILL, power loss): the request
+   * may or may not have reached the platform, so they are not resent but marked
+   * `unknown` — the echo may still confirm them, an agent may resend them — and the
+   * conversation's later messages go on. Sends time out long before the lease ends.
+   */
+  private async recoverAbandoned(): Promise<void> {
+    const now = this.deps.clock.now();
+    const before = new Date(now.getTime() - (this.deps.sendingLeaseMs ?? 60_000));
+    // One UPDATE takes them: with several nodes, each row goes to one.
+    const abandoned = await this.deps.db
+      .updateTable('outbox')
+      .set({ status: 'unknown', updated_at: now })
+      .where('status', '=', 'sending')
+      .where('updated_at', '<', before)
+      .returning(['id', 'message_id', 'conversation_id', 'attempts'])
+      .execute();
+    for (const job of abandoned) {
+      this.deps.logger.warn({ conversationId: job.conversation_id, messageId: job.message_id }, 'outbound message abandoned mid-send (unknown)');
+      await this.finish(job, 'unknown', 'GW_ERR_CHANNEL_TRANSIENT: the gateway stopped while sending this message — it may have been sent; check the conversation before resending', null);
     }
   }
 

@@ -70,4 +70,23 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Messenger sends
     // a sent message cannot be "retried"
     expect((await retry(failed.conversation_id, failed.id)).status).toBe(409);
   });
+
+  test('a message a dead node left "sending" is marked unknown, not resent, and the conversation goes on', async () => {
+    await contactWrites('2400000000000103', 'Xin chào', 'm_u4');
+    await waitFor(() => outStatus('sent'));
+    const conversationId = (await outMessage()).conversation_id;
+    // A node claimed the next reply and died before finishing: its row stays `sending`.
+    await world.gw.dispatcher.stop();
+    const lost = await world.gw.outbound.post(conversationId, { content: { type: 'text', text: 'Tin bị bỏ dở' }, sender: { type: 'bot' } });
+    await world.gw.db.updateTable('outbox').set({ status: 'sending', attempts: 1, updated_at: new Date(Date.now() - 2 * 60_000) }).where('message_id', '=', lost.id).execute();
+    await world.gw.outbound.post(conversationId, { content: { type: 'text', text: 'Tin tiếp theo' }, sender: { type: 'bot' } });
+    world.gw.dispatcher.start();
+    await waitFor(() => outStatus('sent'));
+    const lostNow = await world.gw.db.selectFrom('messages').select(['status', 'error']).where('id', '=', lost.id).executeTakeFirstOrThrow();
+    expect(lostNow.status).toBe('unknown');
+    expect(lostNow.error).toMatch(/stopped while sending/);
+    const texts = world.graph.sentMessages().map((c) => (c.body as { message: { text?: string } }).message.text);
+    expect(texts).toContain('Tin tiếp theo');
+    expect(texts).not.toContain('Tin bị bỏ dở');
+  });
 });

@@ -34,30 +34,8 @@ export const COUNT_FIELDS = [
 export type CountField = (typeof COUNT_FIELDS)[number];
 export type Counts = Record<CountField, number>;
 
-export interface CountedConversation {
-  inbox_id: number;
-  channel: string;
-  team_id: number | null;
-  agent_id: number | null;
-  created_at: Date;
-  bot_handled: boolean;
-  handoff_reason: string | null;
-  contained: boolean;
-  first_resolved_at: Date | null;
-  last_resolved_at: Date | null;
-  fcr: boolean;
-  bot_resolved: boolean;
-}
-export interface CountedSurvey {
-  inbox_id: number;
-  channel: string;
-  team_id: number | null;
-  agent_id: number | null;
-  kind: string;
-  event: string;
-  at: Date;
-  score: number | null;
-}
+export type CountedConversation = Pick<Selectable<ReportConversationsTable>, 'inbox_id' | 'channel' | 'team_id' | 'agent_id' | 'created_at' | 'bot_handled' | 'handoff_reason' | 'contained' | 'first_resolved_at' | 'last_resolved_at' | 'fcr' | 'bot_resolved'>;
+export type CountedSurvey = Pick<Selectable<ReportSurveysTable>, 'inbox_id' | 'channel' | 'team_id' | 'agent_id' | 'kind' | 'event' | 'at' | 'score'>;
 
 /** One contribution: `n` added to `field` (or, for `handed_off`, also to `reason`) at instant `at`. */
 export interface Contribution {

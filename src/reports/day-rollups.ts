@@ -1,41 +1,15 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { ReportTimeDaysTable, ReportTimeHistogramTable, ReportTimesTable } from '../store/schema';
 import type { Db } from '../store/unit-of-work';
 import { recomputeActivityLinks } from './activity-links';
 import { recomputeCountDays } from './count-rollups';
 import { TIME_BUCKET_BOUNDS_LITERAL, timeBucket, utcDay } from './time-buckets';
 
 /** A report time as the day rollups need it (a row of report_times). */
-export interface TimeRow {
-  inbox_id: number;
-  channel: string;
-  team_id: number | null;
-  agent_id: number | null;
-  kind: string;
-  at: Date;
-  ms: number;
-  business_ms: number;
-}
+export type TimeRow = Pick<Selectable<ReportTimesTable>, 'inbox_id' | 'channel' | 'team_id' | 'agent_id' | 'kind' | 'at' | 'ms' | 'business_ms'>;
 
-interface DayDelta {
-  day: string;
-  inbox_id: number;
-  channel: string;
-  team_id: number;
-  agent_id: number;
-  kind: string;
-  n: number;
-  sum_ms: number;
-  sum_business_ms: number;
-}
-interface HistogramDelta {
-  day: string;
-  inbox_id: number;
-  channel: string;
-  kind: string;
-  business: boolean;
-  bucket: number;
-  n: number;
-}
+type DayDelta = ReportTimeDaysTable;
+type HistogramDelta = ReportTimeHistogramTable;
 
 /**
  * What replacing a conversation's report times (`before` → `after`) changes in the day

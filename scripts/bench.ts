@@ -49,7 +49,10 @@ async function main(): Promise<void> {
       [`webhook.${key}.ratio`]: g.ratio,
     });
   };
-  if (webhooks.postgres) webhookRow('PostgreSQL', 'pg', webhooks.postgres);
+  if (webhooks.postgres) {
+    webhookRow('PostgreSQL', 'pg', webhooks.postgres);
+    json['ingest.ratio'] = webhooks.postgres.ratio; // the issue's headline figure: PostgreSQL vs the bare endpoint
+  }
   else process.stderr.write(`notice: ${webhooks.notice}\n`);
   webhookRow('PGlite', 'pglite', webhooks.pglite);
   Object.assign(json, { 'webhook.bare.per_second': bare.perSecond, 'webhook.bare.p50_ms': bare.p50, 'webhook.bare.p99_ms': bare.p99 });

@@ -18,7 +18,7 @@ import { createGateway, type Gateway } from '../src/server/gateway';
 import { upsertAgent } from '../src/store/repos/agents';
 import { createInbox } from '../src/store/repos/inboxes';
 import { FakeChannel } from '../test/fakes/fake-channel';
-import { artifact, describeInBrowser, HAVE_CHROMIUM, launchChromium } from '../test/support/browser';
+import { artifact, byTestId, describeInBrowser, HAVE_CHROMIUM, launchChromium, until } from '../test/support/browser';
 import { testDatabases } from '../test/support/databases';
 import { testConfig } from '../test/support/test-config';
 import { fakeFaqRouter } from './test-support/fake-faq-api';
@@ -47,17 +47,7 @@ const XSS = '<img src=x onerror=alert(1)>';
 const [database] = HAVE_CHROMIUM ? testDatabases() : [];
 jest.setTimeout(120_000);
 
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 const convItem = (page: Page, id: number) => page.locator(`[data-testid="conv-item"][data-id="${id}"]`);
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describeInBrowser('agent inbox (browser, real gateway)', () => {
   let outdir = '';

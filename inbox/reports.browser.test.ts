@@ -20,7 +20,7 @@ import { createGateway, type Gateway } from '../src/server/gateway';
 import { upsertAgent } from '../src/store/repos/agents';
 import { createInbox } from '../src/store/repos/inboxes';
 import { FakeChannel } from '../test/fakes/fake-channel';
-import { artifact, describeInBrowser, HAVE_CHROMIUM, launchChromium } from '../test/support/browser';
+import { artifact, byTestId, describeInBrowser, HAVE_CHROMIUM, launchChromium, until } from '../test/support/browser';
 import { testDatabases } from '../test/support/databases';
 import { testConfig } from '../test/support/test-config';
 import { waitFor } from '../test/support/wait';
@@ -40,17 +40,7 @@ const silentBot: Bot = { name: 'scripted', decide: async (turn) => ({ type: 'non
 const [database] = HAVE_CHROMIUM ? testDatabases() : [];
 jest.setTimeout(120_000);
 
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 const card = (page: Page, id: string) => byTestId(page, `card-${id}`);
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function textOf(locator: ReturnType<Page['locator']>): Promise<string> {
   return ((await locator.first().textContent()) ?? '').replace(/\s+/g, ' ').trim();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -18,6 +18,8 @@ export function describeInBrowser(name: string, body: () => void): void {
     });
     return;
   }
+  // Only a developer's machine without Chromium gets here (CI failed above): the notice
+  // says what did not run, and the suite is reported as skipped rather than passed.
   console.warn(`[omnigate tests] ${CHROMIUM} not found: "${name}" skipped`);
   describe.skip(name, body);
 }
@@ -33,4 +35,16 @@ export function artifact(...parts: string[]): string {
   const file = path.join(ARTIFACTS, ...parts);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   return file;
+}
+
+export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+
+/** Polls `check` until it holds; fails naming `what` after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }

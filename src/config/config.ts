@@ -30,6 +30,9 @@ export const coreConfigSchema = z
     OMNIGATE_REOPEN_WINDOW_HOURS: z.coerce.number().positive().max(24 * 365).default(24 * 7),
     OMNIGATE_AUTO_RESOLVE_HOURS: z.coerce.number({ error: 'must be a number of hours (0 = off)' }).min(0, 'must be 0 (off) or more').max(24 * 365, 'at most 8760 (a year)').default(0),
     OMNIGATE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    OMNIGATE_INBOUND_LEASE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(5, 'must be at least 5 seconds').max(3600, 'at most 3600').default(30),
+    // Above the longest send timeout (Graph/Zalo calls time out after 15 s), so a live slow send is never taken over.
+    OMNIGATE_SENDING_LEASE_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).min(20, 'must be at least 20 seconds (longer than a send may take)').max(3600, 'at most 3600').default(60),
   })
   .superRefine((v, ctx) => {
     if (Boolean(v.OMNIGATE_ADMIN_EMAIL) !== Boolean(v.OMNIGATE_ADMIN_PASSWORD)) {
@@ -55,6 +58,10 @@ export interface GatewayConfig {
   /** Resolve conversations idle this long after the business's last reply (inboxes may override); 0 = off. */
   readonly autoResolveAfterMs: number;
   readonly shutdownTimeoutMs: number;
+  /** How long an accepted webhook being processed belongs to its node; after that another node (or a restart) takes it over. */
+  readonly inboundLeaseMs: number;
+  /** How long an outbound message may stay `sending`; after that its node is presumed dead and it becomes `unknown`. */
+  readonly sendingLeaseMs: number;
 }
 
 export interface ConfigProblem {
@@ -96,6 +103,8 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     reopenWindowMs: v.OMNIGATE_REOPEN_WINDOW_HOURS * 3_600_000,
     autoResolveAfterMs: Math.round(v.OMNIGATE_AUTO_RESOLVE_HOURS * 3_600_000),
     shutdownTimeoutMs: v.OMNIGATE_SHUTDOWN_TIMEOUT_MS,
+    inboundLeaseMs: Math.round(v.OMNIGATE_INBOUND_LEASE_SECONDS * 1000),
+    sendingLeaseMs: Math.round(v.OMNIGATE_SENDING_LEASE_SECONDS * 1000),
   };
   return deepFreeze(config);
 }

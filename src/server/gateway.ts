@@ -138,16 +138,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pipeline = new IngestPipeline({ db, bus, clock, logger, reopenWindowMs: config.reopenWindowMs });
   const actions = new ConversationActions({ db, bus, clock });
   const outbound = new OutboundMessages(actions);
-  const dispatcher = new OutboxDispatcher({ db, bus, clock, logger, channels });
+  const dispatcher = new OutboxDispatcher({ db, bus, clock, logger, channels, sendingLeaseMs: config.sendingLeaseMs });
   const platformEvents = new PlatformEvents({ db, bus, clock });
   const journal = new InboundJournal({
     db,
+    intakeDb: store.intake,
     clock,
     logger,
     processorOf: (id) => {
       const channel = channels.get(id);
       return channel?.processWebhook ? (body, at) => channel.processWebhook!(body, at) : undefined;
     },
+    recoverAfterMs: config.inboundLeaseMs,
+    sweepEveryMs: Math.max(1000, Math.round(config.inboundLeaseMs / 2)),
     ...options.journal,
   });
   bus.onCommit((e) => (e.type === 'message.sent' || (e.type === 'message.status_changed' && e.status === 'pending') ? dispatcher.kick() : undefined), ['message.sent', 'message.status_changed']);

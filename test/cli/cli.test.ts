@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/postgres-cluster';
-import { runCli, waitForOutput, type RunningCli } from './cli-process';
+import { runCli, waitForOutput, type RunningCli } from '../support/cli-process';
 
 jest.setTimeout(120_000);
 

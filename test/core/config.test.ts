@@ -24,6 +24,13 @@ describe('configuration', () => {
     expect(error!.message).toMatch(/PORT: /);
   });
 
+  test('crash-recovery leases: defaults, seconds to ms, and a sending lease shorter than a send is refused', () => {
+    expect(loadConfig({})).toMatchObject({ inboundLeaseMs: 30_000, sendingLeaseMs: 60_000 });
+    expect(loadConfig({ OMNIGATE_INBOUND_LEASE_SECONDS: '5', OMNIGATE_SENDING_LEASE_SECONDS: '20.5' })).toMatchObject({ inboundLeaseMs: 5_000, sendingLeaseMs: 20_500 });
+    expect(() => loadConfig({ OMNIGATE_SENDING_LEASE_SECONDS: '10' })).toThrow(/OMNIGATE_SENDING_LEASE_SECONDS: must be at least 20 seconds/);
+    expect(() => loadConfig({ OMNIGATE_INBOUND_LEASE_SECONDS: 'soon' })).toThrow(/OMNIGATE_INBOUND_LEASE_SECONDS: must be a number of seconds/);
+  });
+
   test('PUBLIC_URL overrides the derived one, without a trailing slash', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://chat.anphat.vn/' }).publicUrl).toBe('https://chat.anphat.vn');
   });

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+/** tsx's loader by absolute path: the CLI may run in another working directory. */
+const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export interface RunningCli {
   child: ChildProcess;
@@ -11,9 +13,13 @@ export interface RunningCli {
   exited: Promise<number | null>;
 }
 
-/** Run the CLI from source (tsx) with only the given environment (plus PATH/HOME). */
+/**
+ * Run the CLI from source with only the given environment (plus PATH/HOME). Node itself
+ * runs it with tsx's loader — not the `tsx` wrapper, which would put a second process in
+ * between, so a signal (SIGKILL above all) reaches the gateway itself.
+ */
 export function runCli(args: string[], env: Record<string, string>, cwd = ROOT): RunningCli {
-  const child = spawn(TSX, [path.join(ROOT, 'app', 'cli.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'app', 'cli.ts'), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,0 +1,171 @@
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { signedWebhook, startFakeGraph, textItem, type FakeGraph, type FakeUser } from '../../channels/messenger/simulator';
+import { openStore, type Store } from '../../src/store/database';
+import { migrateToLatest } from '../../src/store/migrate';
+import { createInbox } from '../../src/store/repos/inboxes';
+import { freshPostgresUrl, postgresAvailable } from '../support/databases';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { freePort } from '../support/postgres-cluster';
+import { waitFor } from '../support/wait';
+
+/**
+ * issue #9, crash safety: the gateway runs as its own process (`omnigate start`) on
+ * PostgreSQL, with Messenger pointed at a fake Graph API in this process. A load generator
+ * sends 2,000 signed webhooks and, like Meta, sends again whatever was not acknowledged
+ * with a 200; meanwhile an agent keeps replying. The gateway is SIGKILLed twice under that
+ * load and started again. Afterwards:
+ * - every inbound message is stored exactly once;
+ * - every reply reached the Graph API exactly once, or is visibly `unknown`/`failed` (and
+ *   then reached it at most once); no reply is left in flight; nothing reached Facebook that
+ *   is not a stored reply.
+ */
+if (!postgresAvailable && process.env.CI === 'true') throw new Error('CI=true but PostgreSQL is missing: refusing to skip the crash test');
+if (!postgresAvailable) console.warn('[omnigate tests] PostgreSQL unavailable: the crash test is skipped');
+
+const PAGE = '104500000000077';
+const TOKEN = 'EAAGcrashpagetoken';
+const SECRET = 'crash-test-app-secret-0001';
+const WEBHOOKS = 2_000;
+const CONTACTS = 100;
+const KILL_AT = [500, 1_300]; // acknowledged webhooks before each SIGKILL
+const LOAD_DEADLINE_MS = 150_000;
+const ADMIN = { email: 'ha@anphat.vn', password: 'password-123456' };
+
+const psid = (i: number) => `24000000000${String(i).padStart(5, '0')}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+(postgresAvailable ? describe : describe.skip)('crash safety: SIGKILL twice under webhook load and agent replies', () => {
+  let graph: FakeGraph;
+  let store: Store;
+  let gateway: GatewayProcess | null = null;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const users: Record<string, FakeUser> = {};
+    for (let i = 0; i < CONTACTS; i++) users[psid(i)] = { first_name: 'Khách', last_name: String(i) };
+    graph = await startFakeGraph({ pages: { [PAGE]: TOKEN }, users });
+    const databaseUrl = await freshPostgresUrl();
+    store = await openStore({ databaseUrl, dataDir: os.tmpdir() });
+    await migrateToLatest(store.db as never);
+    // Bot off: every outbound message is an agent's reply, so each can be accounted for.
+    await createInbox(store.db, { channel: 'messenger', accountId: PAGE, name: 'Page', botEnabled: false });
+    env = {
+      DATABASE_URL: databaseUrl,
+      PORT: String(await freePort()), // the same address after every restart, as behind a load balancer
+      DATA_DIR: path.join(os.tmpdir(), `omnigate-crash-${randomUUID()}`),
+      MESSENGER_APP_SECRET: SECRET,
+      MESSENGER_VERIFY_TOKEN: 'verify-token-crash',
+      MESSENGER_PAGES: `${PAGE}:${TOKEN}`,
+      MESSENGER_GRAPH_URL: graph.url,
+      OMNIGATE_ADMIN_EMAIL: ADMIN.email,
+      OMNIGATE_ADMIN_PASSWORD: ADMIN.password,
+      // Take over a dead node's work after 5 s (inbound) and 20 s (sends) instead of 30/60.
+      OMNIGATE_INBOUND_LEASE_SECONDS: '5',
+      OMNIGATE_SENDING_LEASE_SECONDS: '20',
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.kill();
+    await store?.close();
+    await graph?.close();
+  });
+
+  test('every inbound message stored exactly once; every reply sent once or marked unknown/failed', async () => {
+    gateway = await startGatewayProcess(env);
+    const base = gateway.url;
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const { token } = (await login.json()) as { token: string };
+
+    // ── the load generator: 16 senders share the 2,000 webhooks; a webhook is retried until acknowledged
+    let next = 0;
+    let acknowledged = 0;
+    let refused = 0;
+    const deadline = Date.now() + LOAD_DEADLINE_MS;
+    const sender = async () => {
+      for (let i = next++; i < WEBHOOKS; i = next++) {
+        const { body, headers } = signedWebhook(PAGE, [textItem({ pageId: PAGE, psid: psid(i % CONTACTS), text: `tin nhắn ${i}`, mid: `m_crash_${i}`, timestamp: 1_700_000_000_000 + i })], SECRET);
+        for (;;) {
+          if (Date.now() > deadline) throw new Error(`webhook ${i} never acknowledged`);
+          const status = await fetch(`${base}/webhooks/messenger`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.status, () => 0);
+          if (status === 200) break;
+          refused++;
+          await sleep(100);
+        }
+        acknowledged++;
+      }
+    };
+
+    // ── an agent replying all along; a request cut by the kill is ambiguous, like any HTTP call
+    let loadDone = false;
+    const created = new Set<string>();
+    const attempted: string[] = [];
+    const agent = async () => {
+      for (let k = 0; !loadDone && k < 400; k++) {
+        await sleep(40);
+        const conversation = await store.db.selectFrom('conversations').select('id').orderBy('id', 'desc').limit(1).offset(k % 7).executeTakeFirst().catch(() => undefined);
+        if (!conversation) continue;
+        const text = `trả lời ${k}`;
+        attempted.push(text);
+        const status = await fetch(`${base}/api/v1/conversations/${conversation.id}/messages`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ text }),
+        }).then((r) => r.status, () => 0);
+        if (status === 201) created.add(text);
+        else await sleep(200); // the gateway is down: wait for it as a person would
+      }
+    };
+
+    // ── the killer: SIGKILL at the marks, start again at the same address
+    let kills = 0;
+    const killer = async () => {
+      for (const mark of KILL_AT) {
+        await waitFor(() => acknowledged >= mark || loadDone || undefined, LOAD_DEADLINE_MS);
+        if (loadDone) return;
+        await gateway!.kill();
+        kills++;
+        await sleep(300); // Meta keeps sending meanwhile and gets refused
+        gateway = await startGatewayProcess(env);
+      }
+    };
+
+    const load = Promise.all(Array.from({ length: 16 }, sender)).finally(() => (loadDone = true));
+    await Promise.all([load, agent(), killer()]);
+    expect(kills).toBe(2);
+    expect(acknowledged).toBe(WEBHOOKS);
+    expect(refused).toBeGreaterThan(0); // the kills really cut requests off
+
+    // ── inbound: processed after the restart (journal), each message once
+    const inbound = async () =>
+      store.db.selectFrom('messages').select(['external_id', (eb) => eb.fn.countAll<string>().as('n')]).where('direction', '=', 'in').groupBy('external_id').execute();
+    await waitFor(async () => ((await inbound()).length === WEBHOOKS ? true : undefined), 60_000);
+    const rows = await inbound();
+    expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
+    expect(new Set(rows.map((r) => r.external_id))).toEqual(new Set(Array.from({ length: WEBHOOKS }, (_, i) => `m_crash_${i}`)));
+
+    // ── replies: none left in flight (sends cut by a kill turn unknown after the 20 s lease)
+    const replies = () => store.db.selectFrom('messages').select(['id', 'text', 'status', 'error']).where('direction', '=', 'out').where('sender_type', '=', 'agent').execute();
+    await waitFor(async () => ((await replies()).every((r) => ['sent', 'delivered', 'failed', 'unknown'].includes(r.status)) ? true : undefined), 60_000);
+    const stored = await replies();
+    const sentTexts = graph.sentMessages().map((c) => (c.body as { message?: { text?: string } }).message?.text ?? '');
+    const times = (text: string) => sentTexts.filter((t) => t === text).length;
+
+    expect(stored.length).toBeGreaterThan(20);
+    for (const text of created) expect(stored.some((r) => r.text === text)).toBe(true); // answered 201 → stored
+    expect(new Set(stored.map((r) => r.text)).size).toBe(stored.length); // no reply stored twice
+    for (const r of stored) {
+      if (r.status === 'sent' || r.status === 'delivered') expect({ text: r.text, sent: times(r.text) }).toEqual({ text: r.text, sent: 1 });
+      else {
+        expect({ text: r.text, atMostOnce: times(r.text) <= 1 }).toEqual({ text: r.text, atMostOnce: true });
+        expect(r.error).toMatch(/\S/); // the inbox shows why
+      }
+    }
+    // Nothing reached Facebook that is not a stored reply (a reply whose request was cut and not stored was never sent).
+    const storedTexts = new Set(stored.map((r) => r.text));
+    expect(sentTexts.filter((t) => !storedTexts.has(t))).toEqual([]);
+    expect(attempted.length).toBeGreaterThanOrEqual(stored.length);
+  }, 300_000);
+});

@@ -10,7 +10,7 @@ import { createGraphApi, type GraphApi } from './graph-api';
 import { parseWebhook } from './parse';
 import { createProfileFetcher } from './profile';
 import { PageDirectory, type PageStore } from './pages';
-import type { SendRateLimiter } from './rate-limit';
+import { createSendRateLimiter, type SendRateLimiter } from './rate-limit';
 import { messengerCapabilities } from './render';
 import { createMessengerSender } from './send';
 import { verifySignature, verifySubscription } from './verify';
@@ -60,7 +60,8 @@ export function createMessengerChannel(config: MessengerConfig, options: Messeng
     const id = uploadIdOf(url);
     return id && host ? host.uploads.signedUrl(host.publicUrl(), id) : url;
   };
-  const sender = createMessengerSender({ graph, config, pages, rateLimiter: options.rateLimiter, now, resolveUrl });
+  const rateLimiter = options.rateLimiter ?? createSendRateLimiter({ budget: () => host?.rateBudget ?? null });
+  const sender = createMessengerSender({ graph, config, pages, rateLimiter, now, resolveUrl });
   const profiles = createProfileFetcher({ graph, pages, onError: (err, where) => host?.logger.debug({ err: describe(err), ...where }, 'messenger profile lookup failed') });
 
   /** Name and picture, after the message is stored: never holds the pipeline up. */

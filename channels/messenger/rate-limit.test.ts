@@ -67,4 +67,17 @@ describe('createSendRateLimiter', () => {
     void limiter.acquire('p1', 'u3', 'media'); // waits 2 s
     await expect(limiter.acquire('p1', 'u4', 'media')).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_RATE_LIMITED', retryable: true, details: { waitMs: 3000 } });
   });
+
+  it("after Meta's own rate-limit answer the Page's sends wait out the back-off (both classes), other Pages don't", async () => {
+    const c = clock();
+    const limiter = createSendRateLimiter({ textPerSecond: 100, perThreadPerSecond: 100, backOffMs: 10_000, maxWaitMs: 5_000, now: c.now, sleep: c.sleep });
+    await limiter.backOff('p1');
+    await expect(limiter.acquire('p1', 'u1', 'text')).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_RATE_LIMITED', retryable: true });
+    await expect(limiter.acquire('p1', 'u1', 'media')).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_RATE_LIMITED' });
+    await limiter.acquire('p2', 'u1', 'text');
+    expect(c.waits).toEqual([]);
+    c.advance(6_000);
+    await limiter.acquire('p1', 'u1', 'text'); // 4 s left: within maxWait, so it waits its turn
+    expect(c.waits).toEqual([4_000]);
+  });
 });

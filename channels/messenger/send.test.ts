@@ -150,7 +150,7 @@ describe('Messenger send over HTTP (fake Graph API)', () => {
 
   it('paces every part through the rate limiter, audio/video in the media class', async () => {
     const acquired: string[] = [];
-    const rateLimiter: SendRateLimiter = { acquire: async (page, thread, kind) => void acquired.push(`${page}/${thread}/${kind}`) };
+    const rateLimiter: SendRateLimiter = { acquire: async (page, thread, kind) => void acquired.push(`${page}/${thread}/${kind}`), backOff: async () => undefined };
     await sender({ rateLimiter }).send(outbound({ content: { type: 'image', url: 'https://cdn.example.com/a.jpg', caption: 'Menu' } }));
     await sender({ rateLimiter }).send(outbound({ content: { type: 'video', url: 'https://cdn.example.com/v.mp4' } }));
     expect(acquired).toEqual(['111/222/text', '111/222/text', '111/222/media']);
@@ -159,6 +159,17 @@ describe('Messenger send over HTTP (fake Graph API)', () => {
       { text: 'Menu', metadata: 'omnigate:42' },
       { attachment: { type: 'video', payload: { url: 'https://cdn.example.com/v.mp4', is_reusable: true } }, metadata: 'omnigate:42' },
     ]);
+  });
+
+  it("holds the Page back (every node, through the shared budget) when Meta says too fast — not for other errors", async () => {
+    const backedOff: string[] = [];
+    const rateLimiter: SendRateLimiter = { acquire: async () => undefined, backOff: async (page) => void backedOff.push(page) };
+    fake.failNext(1, { code: 613, status: 400 });
+    await expect(sender({ rateLimiter }).send(outbound())).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_RATE_LIMITED', retryable: true });
+    expect(backedOff).toEqual([PAGE]);
+    fake.failNext(1, { code: 2, status: 500 });
+    await expect(sender({ rateLimiter }).send(outbound())).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_TRANSIENT' });
+    expect(backedOff).toEqual([PAGE]);
   });
 
   it('sends typing and mark_seen sender actions without a message', async () => {

@@ -72,6 +72,8 @@ export function createMessengerSender(deps: MessengerSenderDeps): MessengerSende
           await limiter.acquire(address.accountId, address.externalUserId, part.media ? 'media' : 'text');
           sent.push((await deps.graph.sendMessage(token, body)).messageId);
         } catch (err) {
+          // Meta's own "too fast" (4, 17, 32, 613), not our limiter's: every node holds back.
+          if (err instanceof MessengerError && err.code === 'GW_ERR_CHANNEL_RATE_LIMITED') await limiter.backOff(address.accountId);
           throw sent.length > 0 ? partialFailure(err, sent, parts.length) : err;
         }
       }

@@ -3,6 +3,7 @@ import type { ZaloConfig } from './config';
 import type { ZaloApi } from './oa-api';
 import { createZaloProfiles, type ZaloProfiles } from './profile';
 import type { ReplyCounter } from './reply-counter';
+import type { ZaloRateLimiter } from './rate-limit';
 import { createZaloSender, type ZaloSender } from './send';
 import type { TokenStore } from './token-store';
 import { TokenManager } from './tokens';
@@ -21,6 +22,8 @@ export interface ZaloAccountsDeps {
   api: ZaloApi;
   clock: Clock;
   replies: ReplyCounter;
+  /** Shared by every OA's sender (one bucket per OA inside). */
+  rateLimiter?: ZaloRateLimiter;
   onProfileError?: (err: unknown, oaId: string, userId: string) => void;
 }
 
@@ -51,7 +54,7 @@ export class ZaloAccounts {
         clock,
         ...(isEnvOa ? { seed: { accessToken: config.accessToken, refreshToken: config.refreshToken } } : {}),
       });
-      const sender = createZaloSender({ api, tokens, config: { oaId }, clock, replies });
+      const sender = createZaloSender({ api, tokens, config: { oaId }, clock, replies, rateLimiter: this.deps.rateLimiter });
       const profiles = createZaloProfiles({ api, tokens, clock, onError: (err, userId) => this.deps.onProfileError?.(err, oaId, userId) });
       account = { oaId, tokens, sender, profiles };
       this.accounts.set(oaId, account);

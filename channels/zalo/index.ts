@@ -16,6 +16,7 @@ import { CS_WINDOW_MS, evaluateWindow } from './window';
 import { InMemoryTokenStore, type TokenStore } from './token-store';
 import type { TokenManager } from './tokens';
 import { verifyZaloSignature } from './verify';
+import { createZaloRateLimiter } from './rate-limit';
 
 /**
  * The Zalo Official Account channel (OA Open API v3 + OAuth v4 — not the "Zalo Bot" platform).
@@ -71,6 +72,7 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
     api,
     clock,
     replies,
+    rateLimiter: createZaloRateLimiter({ budget: () => host?.rateBudget ?? null }),
     onProfileError: (err, oaId, userId) => host?.logger.warn({ channel: 'zalo', oaId, userId, err }, 'zalo profile lookup failed'),
   });
 

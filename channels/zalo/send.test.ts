@@ -4,6 +4,7 @@ import { GatewayError } from '../../src/core/errors';
 import type { MessageContent } from '../../src/core/message';
 import { createZaloApi } from './oa-api';
 import { createZaloSender, type ZaloSender } from './send';
+import { createZaloRateLimiter } from './rate-limit';
 import { startFakeZalo, type FakeZalo } from './simulator/fake-zalo-server';
 import { InMemoryTokenStore } from './token-store';
 import { TokenManager } from './tokens';
@@ -93,11 +94,26 @@ describe('Zalo sender against the fake Zalo over real HTTP', () => {
     expect(result.externalId).toBe(zalo.sent[0]?.messageId);
   });
 
+  it('on −32 the OA is held back for everyone (shared budget): the next send, to another user, waits without calling Zalo', async () => {
+    let t = 0;
+    const waits: number[] = [];
+    const rateLimiter = createZaloRateLimiter({ backOffMs: 30_000, maxWaitMs: 60_000, now: () => t, sleep: async (ms) => void (waits.push(ms), (t += ms)) });
+    const paced = createZaloSender({ api: createZaloApi({ baseUrl: zalo.url }), tokens, config: { oaId: APP.oaId }, clock, rateLimiter });
+    zalo.failNext(1, -32, { path: '/v3.0/oa/message/cs' });
+    await expect(paced.send(outbound({ type: 'text', text: 'một' }))).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_RATE_LIMITED', retryable: true });
+    const other = '6142494823000000002';
+    zalo.setUser(other, { displayName: 'Trần B' });
+    await paced.send(outbound({ type: 'text', text: 'hai' }, { userId: other }));
+    expect(waits).toEqual([30_000]); // held back the whole pause before the call
+    expect(csCalls()).toHaveLength(2);
+    expect(zalo.sent.map((m) => (m.message as { text: string }).text)).toEqual(['hai']);
+  });
+
   it('resumes a split message after a retryable failure instead of re-sending the parts already delivered', async () => {
     const text = ['a'.repeat(1500), 'b'.repeat(1500), 'c'.repeat(1500)].join(' ');
     const message = outbound({ type: 'text', text });
-    zalo.failNext(1, -32, { path: '/v3.0/oa/message/cs', after: 1 }); // part 1 passes, part 2 is rate limited
-    await expect(sender.send(message)).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_RATE_LIMITED', retryable: true });
+    zalo.failNext(1, 'http500', { path: '/v3.0/oa/message/cs', after: 1 }); // part 1 passes, part 2 fails (retryable)
+    await expect(sender.send(message)).rejects.toMatchObject({ code: 'GW_ERR_CHANNEL_TRANSIENT', retryable: true });
     const retry = await sender.send(message); // what the outbox does later
     expect(zalo.sent.map((s) => (s.message as { text: string }).text[0])).toEqual(['a', 'b', 'c']);
     expect(retry.externalId).toBe(zalo.sent[0]?.messageId);

@@ -10,6 +10,7 @@ import type { AccessTokenSource } from './tokens';
 import type { ZaloCsMessage, ZaloCsRequest } from './types';
 import { evaluateWindow, type WindowDecision } from './window';
 import { withAccessToken } from './with-token';
+import { createZaloRateLimiter, type ZaloRateLimiter } from './rate-limit';
 
 /**
  * OutboundMessage → Zalo CS messages (`POST /v3.0/oa/message/cs`).
@@ -35,6 +36,8 @@ export interface ZaloSenderDeps {
   fetchFile?: (url: string, name: string) => Promise<UploadInput | null>;
   /** Called with each window decision (e.g. to log or count charged messages). */
   onWindow?: (decision: WindowDecision, message: OutboundMessage) => void;
+  /** Pacing per OA, shared across nodes; default a private one. */
+  rateLimiter?: ZaloRateLimiter;
 }
 
 export interface ZaloSender {
@@ -53,19 +56,32 @@ export function createZaloSender(deps: ZaloSenderDeps): ZaloSender {
   const replies = deps.replies ?? new InMemoryReplyCounter();
   const fetchFile = deps.fetchFile ?? downloadFile;
   const progress = new Map<number, Progress>();
+  const limiter = deps.rateLimiter ?? createZaloRateLimiter();
+
+  /** Every OA API call is paced; Zalo's −32 holds the OA back on every node. */
+  const paced = async <T>(oaId: string, call: () => Promise<T>): Promise<T> => {
+    await limiter.acquire(oaId);
+    try {
+      return await call();
+    } catch (err) {
+      if (isGatewayError(err) && (err.details as { zaloCode?: number } | undefined)?.zaloCode === -32) await limiter.backOff(oaId);
+      throw err;
+    }
+  };
 
   const sendPart = async (message: OutboundMessage, recipient: ZaloCsRequest['recipient'], part: OutboundPart): Promise<string> => {
-    const body: ZaloCsRequest = { recipient, message: await materialize(part) };
-    const { messageId } = await withAccessToken(deps.tokens, (token) => deps.api.sendCs(token, body));
+    const oaId = message.address.accountId;
+    const body: ZaloCsRequest = { recipient, message: await materialize(oaId, part) };
+    const { messageId } = await paced(oaId, () => withAccessToken(deps.tokens, (token) => deps.api.sendCs(token, body)));
     await replies.record(message.address.accountId, message.address.externalUserId, message.lastInboundAt);
     return messageId;
   };
 
-  const materialize = async (part: OutboundPart): Promise<ZaloCsMessage> => {
+  const materialize = async (oaId: string, part: OutboundPart): Promise<ZaloCsMessage> => {
     if (part.kind === 'message') return part.message;
     const file = await fetchFile(part.url, part.name);
     if (!file || file.data.length > MAX_FILE_BYTES) return { text: splitText(part.fallbackText)[0] ?? part.url };
-    const token = await withAccessToken(deps.tokens, (t) => deps.api.uploadFile(t, file));
+    const token = await paced(oaId, () => withAccessToken(deps.tokens, (t) => deps.api.uploadFile(t, file)));
     return { attachment: { type: 'file', payload: { token } } };
   };
 

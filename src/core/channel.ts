@@ -3,6 +3,7 @@ import type { Server as SocketServer } from 'socket.io';
 import type { Logger } from 'pino';
 import type { InboundEvent, MessageContent, ParsedEvent } from './message';
 import type { DomainEventBus } from './event-bus';
+import type { RateBudget } from './rate-budget';
 import type { ChannelDirectory } from '../pipeline/channel-directory';
 import type { UploadStore } from '../uploads/upload-store';
 
@@ -117,6 +118,8 @@ export interface ChannelHost {
   activity(event: ContactActivity): void;
   /** The gateway's public base URL (no trailing slash); known for sure once it listens. */
   publicUrl(): string;
+  /** Pacing for the platform's per-account limits, shared by every node (Redis) or this one. */
+  rateBudget: RateBudget;
 }
 
 /** Things a contact does that agents see live but that are not stored as messages. */

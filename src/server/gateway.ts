@@ -41,6 +41,9 @@ import { reportPaths, reportRoutes } from '../api/report-routes';
 import { ReportService } from '../reports/report-service';
 import { RollupWriter } from '../reports/rollup-writer';
 import { attachRedisAdapter } from '../realtime/redis-adapter';
+import { closeRedis, connectRedis } from '../cluster/redis-client';
+import { MemoryRateBudget } from '../cluster/memory-rate-budget';
+import { RedisRateBudget } from '../cluster/redis-rate-budget';
 import { createJobLock } from '../jobs/job-lock';
 import { inboxBusinessDuration } from '../reports/business-duration';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
@@ -210,8 +213,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
 
-  // Several nodes: rooms and recovered sessions shared through Redis.
-  const redis = config.redisUrl ? await attachRedisAdapter(io, config.redisUrl, logger) : null;
+  // Several nodes: rooms, recovered sessions and the platforms' rate budgets shared through Redis.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
+  if (redis) attachRedisAdapter(io, redis);
+  const rateBudget = redis ? new RedisRateBudget(redis) : new MemoryRateBudget();
 
   const agentNsp = attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
   // Timed passes that must not run on every node at once.
@@ -269,6 +274,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       secret: (name) => sharedSecret(db, name),
       activity: (e) => void activity.emit('activity', e),
       publicUrl: () => publicUrl,
+      rateBudget,
     });
   }
   await options.mount?.(gateway);
@@ -293,7 +299,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await dispatcher.stop();
       await rollups.stop();
       for (const channel of channels.values()) await channel.close?.();
-      await redis?.close();
+      if (redis) await closeRedis(redis);
       await store.close();
     } finally {
       clearTimeout(timeout);

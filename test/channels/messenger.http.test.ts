@@ -73,9 +73,11 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Messenger throu
   test('613 is retried and delivered once; 551 fails visibly; an agent 25 h later without Human Agent is refused before any call', async () => {
     graph.failNext(1, { code: 613 });
     const first = signedWebhook(PAGE, [textItem({ pageId: PAGE, psid: '2400000000000004', text: 'một', mid: 'm_613' })], SECRET);
+    const refusedAt = Date.now();
     await post(first.body, first.headers);
-    await waitFor(() => graph.sentMessages()[0], 10_000);
+    await waitFor(() => graph.sentMessages()[0], 25_000);
     expect(graph.sentMessages()).toHaveLength(1);
+    expect(Date.now() - refusedAt).toBeGreaterThan(9_000); // the Page's 10 s back-off after 613 was honoured
 
     graph.failNext(1, { code: 551, subcode: 1545041 });
     const second = signedWebhook(PAGE, [textItem({ pageId: PAGE, psid: '2400000000000005', text: 'hai', mid: 'm_551' })], SECRET);
@@ -100,7 +102,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Messenger throu
     const row = await gw.db.selectFrom('messages').select('error').where('conversation_id', '=', conv).where('sender_type', '=', 'agent').executeTakeFirstOrThrow();
     expect(row.error).toMatch(/24-hour|window/i);
     expect(graph.calls.length).toBe(callsBefore);
-  });
+    }, 60_000);
 
   test('a batch of two entries stores both messages, in order', async () => {
     const first = envelope(PAGE, [textItem({ pageId: PAGE, psid: '2400000000000006', text: 'tin một', mid: 'm_b1', timestamp: 1_763_000_000_000 })]) as { entry: object[] };

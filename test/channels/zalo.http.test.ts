@@ -106,8 +106,10 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
 
     zalo.failNext(1, -32, { path: '/v3.0/oa/message/cs' });
     const b = zalo.userSendsText('8000000000000000005', 'hai');
+    const refusedAt = Date.now();
     await post(b.rawBody, b.headers);
-    await waitFor(() => zalo.sent.find((m) => m.userId === '8000000000000000005'), 10_000);
+    await waitFor(() => zalo.sent.find((m) => m.userId === '8000000000000000005'), 25_000);
+    expect(Date.now() - refusedAt).toBeGreaterThan(9_000); // the OA's 10 s back-off after −32 was honoured
 
     const conv = await gw.db.selectFrom('conversations as c').innerJoin('contact_identities as ci', 'ci.contact_id', 'c.contact_id').select('c.id').where('ci.external_id', '=', '8000000000000000005').executeTakeFirstOrThrow();
     await gw.db.updateTable('conversations').set({ last_inbound_at: new Date(Date.now() - 8 * 24 * 3_600_000) }).where('id', '=', conv.id).execute();
@@ -119,7 +121,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
     });
     expect(late.error).toMatch(/7 days|7 ngày/i);
     expect(zalo.calls.length).toBe(callsBefore);
-  });
+    }, 60_000);
 
   test('tokens expiring during a burst of 50 replies: one refresh, each reply delivered once, the rotated pair persisted', async () => {
     const hook = zalo.userSendsText('8000000000000000007', 'cần tư vấn');

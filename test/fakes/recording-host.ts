@@ -2,6 +2,7 @@ import express from 'express';
 import pino from 'pino';
 import type { ChannelAdapter, ChannelHost, IngestResult } from '../../src/core/channel';
 import type { InboundEvent, ParsedEvent } from '../../src/core/message';
+import { MemoryRateBudget } from '../../src/cluster/memory-rate-budget';
 
 export interface RecordingHost {
   host: ChannelHost;
@@ -49,6 +50,7 @@ export function recordingHost(channel: () => ChannelAdapter, extra: Partial<Chan
     connectionProblem: async (accountId: string, problem: string | null) => void connectionProblems.push({ accountId, problem }),
     uploads: { signedUrl: (base: string, id: string) => `${base}/uploads/${id}?sig=x` },
     publicUrl: () => 'https://gw.example.com',
+    rateBudget: new MemoryRateBudget(),
     ...extra,
   } as unknown as ChannelHost;
   return {

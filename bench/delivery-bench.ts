@@ -1,0 +1,81 @@
+import { percentile, sleep, type BenchChild, type TrafficReport } from './socket-load';
+import type { Started } from './socket-server';
+
+/**
+ * Widget → agent delivery latency (issue #9): from a visitor's `message:send` emit to an
+ * agent socket's `message` event for it, with 2,000 widget sockets and 50 agent sockets
+ * connected, at a steady message rate — through the whole gateway, and through a bare
+ * Socket.IO relay in the same run (bench/socket-server.ts). The server runs in its own
+ * process; every client socket lives in one load-generator process (bench/socket-load.ts).
+ *
+ * What is realistic, and what both servers therefore do:
+ * - Fan-out 50. One shop, one website inbox, 50 people on it: 3 supervisors (they get
+ *   every conversation's events: room `all`) and 47 agents who are members of the inbox
+ *   (room `inbox:<id>`). That is how src/realtime/agent-namespace.ts pushes a message —
+ *   to `all` + `inbox:<id>` (+ the assignee's own room) — so every one of the 50 open
+ *   inbox screens gets every message of the inbox. The bare relay puts its 50 agent
+ *   sockets in one room and emits each message to it. Every (message, agent) reception
+ *   is one sample.
+ * - 20 messages/s in total. 2,000 widgets are open, but most visitors only browse: with
+ *   50 agents handling ~4 chats each, ~200 conversations are active, each visitor writing
+ *   every ~10 s — a busy hour. The first 200 visitors are those chatting: each opens its
+ *   conversation with one warm-up message (contact, conversation and auto-assignment
+ *   made; not measured), then they take turns at the steady rate, sent open-loop on a
+ *   fixed schedule. The other 1,800 stay idle (connected, pinged by Socket.IO).
+ */
+
+export interface DeliverySpec {
+  agents: number;
+  supervisors: number;
+  senders: number;
+  /** Messages per second, all senders together. */
+  rate: number;
+  messages: number;
+}
+
+export const DEFAULT_DELIVERY: DeliverySpec = { agents: 50, supervisors: 3, senders: 200, rate: 20, messages: 400 };
+
+export interface DeliveryFigures {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Receptions measured (messages × agents). */
+  samples: number;
+  messages: number;
+  /** Receptions expected (messages × agents) but not seen within the drain limit. */
+  missing: number;
+  ackErrors: number;
+  firstAckError: string | null;
+  /** Share of the measured window the server's event loop was busy (0..1). */
+  serverLoopBusy: number;
+  /** How far the sender fell behind its schedule at worst (a saturated load process if large). */
+  maxScheduleLagMs: number;
+}
+
+/** Runs with the widget sockets already connected (spec.senders of them at least); connects the agents. */
+export async function deliveryPhase(server: BenchChild, load: BenchChild, started: Started, spec: DeliverySpec, progress: (what: string) => void): Promise<DeliveryFigures> {
+  await load.call('agents', { url: started.url, tokens: started.agentTokens, timeLimitMs: 30_000 }, 35_000);
+  // Warm-up, not measured: each sender's first message (its conversation is made and
+  // assigned); it also proves every agent's rooms are joined (done right after connect).
+  const warm = await load.call<TrafficReport>('traffic', { senders: spec.senders, rate: 50, messages: spec.senders, sendLimitMs: 30_000, drainLimitMs: 30_000 }, 70_000);
+  if (warm.ackErrors > 0 || warm.received < warm.expected) throw new Error(`${started.label}: warm-up incomplete (${warm.received}/${warm.expected} received; ${warm.firstAckError ?? 'no ack error'})`);
+  progress(`${spec.agents} agents connected, ${warm.sent} conversations opened`);
+  await sleep(2000); // the warm-up's after-commit work (rollups, routing) finishes
+  await server.call('loop');
+  const report = await load.call<TrafficReport>('traffic', { senders: spec.senders, rate: spec.rate, messages: spec.messages, sendLimitMs: 60_000, drainLimitMs: 15_000 }, 90_000);
+  const serverLoopBusy = await server.call<number>('loop');
+  progress(`${report.sent} messages sent in ${report.sendSeconds.toFixed(1)} s`);
+  const sorted = report.latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    samples: sorted.length,
+    messages: report.sent,
+    missing: report.expected - report.received,
+    ackErrors: report.ackErrors,
+    firstAckError: report.firstAckError,
+    serverLoopBusy,
+    maxScheduleLagMs: report.maxScheduleLagMs,
+  };
+}

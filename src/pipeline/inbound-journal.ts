@@ -9,6 +9,11 @@ export type WebhookProcessor = (body: string, receivedAt: Date) => Promise<void>
 
 export interface InboundJournalDeps {
   db: Db;
+  /**
+   * Where bodies are inserted: on PostgreSQL a connection of its own (`Store.intake`), so
+   * an acknowledgement never waits for a connection behind processing work. `db` when unset.
+   */
+  intakeDb?: Db;
   clock: Clock;
   logger: Logger;
   processorOf: (channel: string) => WebhookProcessor | undefined;
@@ -20,19 +25,49 @@ export interface InboundJournalDeps {
   maxAttempts?: number;
   /** Processed rows are kept this long for audit, then deleted. */
   keepMs?: number;
+  /** Bodies processed at once by this process; later ones wait their turn in arrival order. */
+  maxProcessing?: number;
 }
 
-const DEFAULTS = { recoverAfterMs: 30_000, sweepEveryMs: 15_000, maxAttempts: 5, keepMs: 7 * 24 * 3_600_000 };
+const DEFAULTS = { recoverAfterMs: 30_000, sweepEveryMs: 15_000, maxAttempts: 5, keepMs: 7 * 24 * 3_600_000, maxProcessing: 4 };
 const SWEEP_BATCH = 200;
+/** One INSERT stores at most this many bodies, or this many characters (Meta's bodies stay far below). */
+const INSERT_BATCH_ROWS = 500;
+const INSERT_BATCH_CHARS = 4_000_000;
+/** Ids per statement when leases are renewed or rows marked done. */
+const ID_CHUNK = 1000;
+
+interface Arrival {
+  channel: string;
+  body: string;
+  receivedAt: Date;
+  processor: WebhookProcessor;
+  settle: (err?: unknown) => void;
+}
+
+interface Job {
+  id: number;
+  channel: string;
+  body: string;
+  receivedAt: Date;
+  processor: WebhookProcessor;
+}
 
 /**
  * Store first, acknowledge, then process. A channel's webhook route verifies the
- * signature, calls `accept` (one INSERT of the raw body) and only then answers 200, so
- * an acknowledged event survives a crash. Processing starts at once in this process;
- * a periodic sweep takes over rows whose processing never finished (process killed,
- * database hiccup) — claimed with a lease and `SKIP LOCKED`, so with several nodes one
- * node handles each row. Processing is idempotent (messages dedupe on their platform
- * id, statuses only move forward), so a row processed twice does no harm.
+ * signature, calls `accept` and only then answers 200, so an acknowledged event survives
+ * a crash. Bodies arriving while an INSERT is committing are stored together by the next
+ * one (group commit: one statement and one flush for many requests; each `accept`
+ * resolves only once its own row is committed, and fails with its batch).
+ *
+ * Processing starts right after the commit in this process, in arrival order, at most
+ * `maxProcessing` bodies at a time: under a burst, acknowledgements keep their pace and
+ * processing catches up after it (the rows are stored; the sweep renews their lease while
+ * they wait here). A periodic sweep takes over rows whose processing never finished
+ * (process killed, database hiccup) — claimed with a lease and `SKIP LOCKED`, so with
+ * several nodes one node handles each row. Processing is idempotent (messages dedupe on
+ * their platform id, statuses only move forward), so a row processed twice does no harm;
+ * that is also why rows are marked done a batch at a time.
  */
 export class InboundJournal {
   private readonly opts: typeof DEFAULTS;
@@ -40,6 +75,18 @@ export class InboundJournal {
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private stopped = false;
+  /** Bodies waiting for the next INSERT, and the INSERT loop while it runs. */
+  private arrivals: Arrival[] = [];
+  private inserting: Promise<void> | null = null;
+  /** Stored bodies waiting for a processing slot (from `waitingHead` on), and the slots in use. */
+  private waiting: Job[] = [];
+  private waitingHead = 0;
+  private processing = 0;
+  /** Ids this process has stored and not finished: their lease is renewed, the sweep leaves them. */
+  private readonly held = new Set<number>();
+  /** Rows processed and not yet marked done, and the UPDATE loop while it runs. */
+  private doneIds: number[] = [];
+  private marking: Promise<void> | null = null;
 
   constructor(private readonly deps: InboundJournalDeps) {
     this.opts = {
@@ -47,20 +94,18 @@ export class InboundJournal {
       sweepEveryMs: deps.sweepEveryMs ?? DEFAULTS.sweepEveryMs,
       maxAttempts: deps.maxAttempts ?? DEFAULTS.maxAttempts,
       keepMs: deps.keepMs ?? DEFAULTS.keepMs,
+      maxProcessing: Math.max(1, deps.maxProcessing ?? DEFAULTS.maxProcessing),
     };
   }
 
   /** Durably store a verified body; resolves once it is committed. Processing follows in the background. */
-  async accept(channel: string, body: string, receivedAt: Date): Promise<void> {
+  accept(channel: string, body: string, receivedAt: Date): Promise<void> {
     const processor = this.deps.processorOf(channel);
-    if (!processor) throw new Error(`channel ${channel} cannot process stored webhooks`);
-    const leaseUntil = new Date(this.deps.clock.now().getTime() + this.opts.recoverAfterMs);
-    const row = await this.deps.db
-      .insertInto('inbound_events')
-      .values({ channel, body, received_at: receivedAt, lease_until: leaseUntil, attempts: 1 })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (!this.stopped) this.track(this.process(row.id, channel, body, receivedAt, 1, processor));
+    if (!processor) return Promise.reject(new Error(`channel ${channel} cannot process stored webhooks`));
+    return new Promise<void>((resolve, reject) => {
+      this.arrivals.push({ channel, body, receivedAt, processor, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.startInserting();
+    });
   }
 
   start(): void {
@@ -76,18 +121,99 @@ export class InboundJournal {
     return (this.sweeping ??= this.runSweep().finally(() => (this.sweeping = null)));
   }
 
-  /** Stop sweeping and wait for processing in flight. Rows not finished stay pending for the next start. */
+  /**
+   * Stop sweeping, finish the INSERT under way and the processing of what this process
+   * stored; rows not finished stay pending for the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    while (this.inserting) await this.inserting;
     await this.sweeping;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.marking) await this.marking;
+  }
+
+  private startInserting(): void {
+    if (this.inserting || this.arrivals.length === 0) return;
+    this.inserting = this.insertArrivals().finally(() => {
+      this.inserting = null;
+      this.startInserting();
+    });
+  }
+
+  /** Store everything that arrived, a batch per INSERT, until nothing is waiting. */
+  private async insertArrivals(): Promise<void> {
+    while (this.arrivals.length > 0) {
+      let chars = 0;
+      let n = 0;
+      while (n < this.arrivals.length && n < INSERT_BATCH_ROWS && (n === 0 || chars + this.arrivals[n]!.body.length <= INSERT_BATCH_CHARS)) chars += this.arrivals[n++]!.body.length;
+      const batch = this.arrivals.slice(0, n);
+      this.arrivals = this.arrivals.slice(n);
+      const leaseUntil = new Date(this.deps.clock.now().getTime() + this.opts.recoverAfterMs);
+      let ids: number[];
+      try {
+        const rows = await (this.deps.intakeDb ?? this.deps.db)
+          .insertInto('inbound_events')
+          .values(batch.map((a) => ({ channel: a.channel, body: a.body, received_at: a.receivedAt, lease_until: leaseUntil, attempts: 1 })))
+          .returning('id')
+          .execute();
+        // One statement, one sequence: the ids follow the order of the rows given.
+        ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      } catch (err) {
+        for (const a of batch) a.settle(err);
+        continue;
+      }
+      // Queued before anyone is answered, in arrival order (each contact's events stay in order).
+      batch.forEach((a, i) => {
+        if (!this.stopped) this.enqueue({ id: ids[i]!, channel: a.channel, body: a.body, receivedAt: a.receivedAt, processor: a.processor });
+      });
+      for (const a of batch) a.settle();
+    }
+  }
+
+  private enqueue(job: Job): void {
+    this.held.add(job.id);
+    this.waiting.push(job);
+    this.pump();
+  }
+
+  /** Start waiting bodies while processing slots are free. */
+  private pump(): void {
+    while (this.processing < this.opts.maxProcessing && this.waitingHead < this.waiting.length) {
+      const job = this.waiting[this.waitingHead++]!;
+      if (this.waitingHead === this.waiting.length) {
+        this.waiting = [];
+        this.waitingHead = 0;
+      } else if (this.waitingHead >= 1024 && this.waitingHead * 2 >= this.waiting.length) {
+        this.waiting = this.waiting.slice(this.waitingHead);
+        this.waitingHead = 0;
+      }
+      this.processing++;
+      this.track(
+        this.process(job.id, job.channel, job.body, job.receivedAt, 1, job.processor).finally(() => {
+          this.processing--;
+          this.held.delete(job.id);
+          this.pump();
+        }),
+      );
+    }
   }
 
   private async runSweep(): Promise<void> {
     const { db, clock } = this.deps;
     const now = clock.now();
+    // Rows stored here and still waiting for a slot are not abandoned: keep their lease.
+    const held = [...this.held];
+    for (let i = 0; i < held.length; i += ID_CHUNK) {
+      await db
+        .updateTable('inbound_events')
+        .set({ lease_until: new Date(now.getTime() + this.opts.recoverAfterMs) })
+        .where('id', 'in', held.slice(i, i + ID_CHUNK))
+        .where('status', '=', 'pending')
+        .execute();
+    }
     const claimed = await db
       .updateTable('inbound_events')
       .set({ lease_until: new Date(now.getTime() + this.opts.recoverAfterMs), attempts: sql<number>`attempts + 1` })
@@ -127,7 +253,6 @@ export class InboundJournal {
   private async process(id: number, channel: string, body: string, receivedAt: Date, attempt: number, processor: WebhookProcessor): Promise<void> {
     try {
       await processor(body, receivedAt);
-      await this.finish(id, 'done', null);
     } catch (err) {
       const reason = isGatewayError(err) ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
       // A coded, non-retryable error (unknown inbox, invalid content) will not get better by trying again.
@@ -135,6 +260,33 @@ export class InboundJournal {
       this.deps.logger.error({ channel, inboundEventId: id, attempt, reason }, final ? 'webhook could not be processed; giving up' : 'webhook processing failed; will retry');
       // Not final: the lease lapses and a sweep retries it.
       await this.finish(id, final ? 'failed' : 'pending', reason.slice(0, 1000)).catch((e) => this.deps.logger.error({ err: e }, 'inbound journal: status not saved'));
+      return;
+    }
+    this.doneIds.push(id);
+    this.startMarking();
+  }
+
+  private startMarking(): void {
+    if (this.marking || this.doneIds.length === 0) return;
+    this.marking = this.markDone().finally(() => {
+      this.marking = null;
+      this.startMarking();
+    });
+  }
+
+  /**
+   * Mark processed rows done, many per UPDATE. A row not marked (crash, database error)
+   * stays pending and is processed again by a sweep: harmless, processing is idempotent.
+   */
+  private async markDone(): Promise<void> {
+    while (this.doneIds.length > 0) {
+      const ids = this.doneIds.splice(0, ID_CHUNK);
+      await this.deps.db
+        .updateTable('inbound_events')
+        .set({ status: 'done', last_error: null, processed_at: this.deps.clock.now(), lease_until: null })
+        .where('id', 'in', ids)
+        .execute()
+        .catch((err) => this.deps.logger.error({ err, rows: ids.length }, 'inbound journal: rows not marked done (they will be processed again)'));
     }
   }
 

@@ -11,6 +11,12 @@ export type StoreKind = 'pglite' | 'postgres';
 /** An open database: the query builder plus how to check and close it. */
 export interface Store {
   readonly db: Kysely<Database>;
+  /**
+   * For the inbound journal's INSERTs (a webhook's acknowledgement waits for them): on
+   * PostgreSQL a connection of its own, so they never queue for a connection behind
+   * processing transactions; on PGlite (one connection) the same as `db`.
+   */
+  readonly intake: Kysely<Database>;
   readonly kind: StoreKind;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -36,26 +42,32 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 async function openPostgres(url: string, max: number): Promise<Store> {
-  const pool = new Pool({
-    connectionString: url,
-    max,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID || oid === NUMERIC_OID ? Number : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
-    },
-  });
-  // An idle client losing its server connection must not crash the process.
-  pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const open = (size: number) => {
+    const pool = new Pool({
+      connectionString: url,
+      max: size,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID || oid === NUMERIC_OID ? Number : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
+      },
+    });
+    // An idle client losing its server connection must not crash the process.
+    pool.on('error', () => undefined);
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  };
+  const db = open(max);
+  // The journal stores one batch of bodies at a time (group commit): one connection is enough.
+  const intake = open(1);
   let closed = false;
   return {
     db,
+    intake,
     kind: 'postgres',
     ping: async () => void (await sql`select 1`.execute(db)),
     close: async () => {
       if (closed) return;
       closed = true;
-      await db.destroy();
+      await Promise.all([db.destroy(), intake.destroy()]);
     },
   };
 }
@@ -75,6 +87,7 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   let closed = false;
   return {
     db,
+    intake: db,
     kind: 'pglite',
     ping: async () => void (await sql`select 1`.execute(db)),
     close: async () => {

@@ -20,7 +20,10 @@ export class PGlitePool {
 
   private release(): void {
     const next = this.waiters.shift();
-    if (next) next();
+    // PGlite runs in this thread and its queries resolve without returning to the event
+    // loop: handing the connection straight on would let back-to-back transactions keep
+    // sockets (incoming webhooks, their acknowledgements) waiting. Let I/O in between.
+    if (next) setImmediate(next);
     else this.busy = false;
   }
 

@@ -12,7 +12,7 @@ export type CommitListener = (event: DomainEvent) => void | Promise<void>;
 
 export class DomainEventBus<Tx> {
   private readonly transactional: TransactionalListener<Tx>[] = [];
-  private readonly committed: { types: ReadonlySet<DomainEventType> | null; listener: CommitListener }[] = [];
+  private readonly committed: { types: ReadonlySet<DomainEventType> | null; listener: CommitListener; tail: Promise<void> }[] = [];
 
   constructor(private readonly onListenerError: (err: unknown, event: DomainEvent) => void) {}
 
@@ -23,7 +23,7 @@ export class DomainEventBus<Tx> {
 
   /** Subscribe after commit; pass types to receive only those. */
   onCommit(listener: CommitListener, types?: readonly DomainEventType[]): () => void {
-    const entry = { types: types ? new Set(types) : null, listener };
+    const entry = { types: types ? new Set(types) : null, listener, tail: Promise.resolve() };
     this.committed.push(entry);
     return () => remove(this.committed, entry);
   }
@@ -32,18 +32,29 @@ export class DomainEventBus<Tx> {
     for (const listener of this.transactional) await listener(event, tx);
   }
 
-  /** Deliver committed events in order; each listener sees them in emission order. */
+  /**
+   * Deliver committed events. Each listener sees them one at a time, in emission order
+   * (across calls too); listeners do not wait for one another, so one that looks something
+   * up in the database never holds back another (the agents' realtime push). Resolves once
+   * every listener has handled them.
+   */
   async publishCommitted(events: readonly DomainEvent[]): Promise<void> {
-    for (const event of events) {
-      for (const { types, listener } of [...this.committed]) {
-        if (types && !types.has(event.type)) continue;
-        try {
-          await listener(event);
-        } catch (err) {
-          this.onListenerError(err, event);
+    const handled: Promise<void>[] = [];
+    for (const entry of [...this.committed]) {
+      const mine = entry.types ? events.filter((e) => entry.types!.has(e.type)) : events;
+      if (mine.length === 0) continue;
+      entry.tail = entry.tail.then(async () => {
+        for (const event of mine) {
+          try {
+            await entry.listener(event);
+          } catch (err) {
+            this.onListenerError(err, event);
+          }
         }
-      }
+      });
+      handled.push(entry.tail);
     }
+    await Promise.all(handled);
   }
 }
 

@@ -18,9 +18,11 @@ const dayOf = (at: Date | null) => (at ? utcDay(at) : NO_PREVIOUS_DAY);
 
 type Link = { at: Date; prev_at: Date | null };
 
-/** Serializes report writers touching the same contact (its chain of links), across nodes. */
-export async function lockContactActivity(db: Db, contactId: number): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(${ACTIVITY_LOCK_CLASS}, ${contactId})`.execute(db);
+/** Serializes report writers touching the same contacts (their chains of links), across nodes; locks are taken in id order. */
+export async function lockContactsActivity(db: Db, contactIds: readonly number[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  const ids = [...contactIds].sort((a, b) => a - b);
+  await sql`SELECT pg_advisory_xact_lock(${ACTIVITY_LOCK_CLASS}, c) FROM (SELECT c FROM unnest(${ids}::int[]) AS c ORDER BY c OFFSET 0) s`.execute(db);
 }
 const ACTIVITY_LOCK_CLASS = 80_010;
 

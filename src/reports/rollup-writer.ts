@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../store/unit-of-work';
 import { applyCountDeltas, contributions, countDeltas } from './count-rollups';
-import { applyLinkDeltas, keepLinks, lockContactActivity, relinkContact } from './activity-links';
+import { applyLinkDeltas, keepLinks, lockContactsActivity, relinkContact } from './activity-links';
 import { applyDayDeltas, dayDeltas, recomputeDayRollups } from './day-rollups';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { isFirstContactResolution, wallClock, type Duration } from './figures';
@@ -109,45 +110,108 @@ export class RollupWriter {
       entry.lastId = Math.max(entry.lastId, Number(r.id));
       byConversation.set(r.conversation_id, entry);
     }
-    for (const [conversationId, { events, lastId }] of byConversation) {
-      const facts = conversationFacts(events);
-      await db.transaction().execute(async (trx) => {
-        const current = await trx.selectFrom('report_conversations').selectAll().where('conversation_id', '=', conversationId).forUpdate().executeTakeFirst();
-        if (current && Number(current.last_event_id) > lastId) return; // someone wrote from a newer view
-        const r = rowsOf(facts, lastId, business);
-        // The contact's activity chain (prev_at) spans its conversations: one writer per contact at a time.
-        await lockContactActivity(trx, facts.contactId);
-        const oldTimes = await trx.deleteFrom('report_times').where('conversation_id', '=', conversationId).returning(['inbox_id', 'channel', 'team_id', 'agent_id', 'kind', 'at', 'ms', 'business_ms']).execute();
-        await trx.deleteFrom('report_segments').where('conversation_id', '=', conversationId).execute();
-        const oldSurveys = await trx.deleteFrom('report_surveys').where('conversation_id', '=', conversationId).returningAll().execute();
-        const oldActivity = await trx.deleteFrom('report_activity').where('conversation_id', '=', conversationId).returning(['at', 'prev_at']).execute();
-        await trx
-          .insertInto('report_conversations')
-          .values(r.conversation)
-          .onConflict((oc) => oc.column('conversation_id').doUpdateSet(r.conversation))
-          .execute();
-        if (r.times.length > 0) await trx.insertInto('report_times').values(r.times).execute();
-        if (r.segments.length > 0) await trx.insertInto('report_segments').values(r.segments).execute();
-        if (r.surveys.length > 0) await trx.insertInto('report_surveys').values(r.surveys).execute();
-        await applyDayDeltas(trx, dayDeltas(oldTimes, r.times));
-        await applyCountDeltas(trx, countDeltas(contributions(current, oldSurveys), contributions(r.conversation, r.surveys)));
-        // Same messages as before (most rewrites): keep their links; otherwise relink the contact's chain.
-        const linked = keepLinks(oldActivity, r.activity);
-        if (r.activity.length > 0) await trx.insertInto('report_activity').values(linked ?? r.activity).execute();
-        if (!linked) {
-          // Messages came or went: relink the contact's chain, and count the links that changed.
-          // (old rows out; new rows in without a link; then each relinked row from its old link to its new one)
-          const relinked = await relinkContact(trx, facts.channel, facts.contactId);
-          await applyLinkDeltas(
-            trx,
-            facts.channel,
-            [...oldActivity, ...relinked.map((l) => ({ at: l.at, prev_at: l.old_prev }))],
-            [...r.activity.map((a) => ({ at: a.at, prev_at: null })), ...relinked.map((l) => ({ at: l.at, prev_at: l.prev }))],
-          );
-        }
-      });
-    }
+    const views = [...byConversation].map(([conversationId, v]) => ({ conversationId, lastId: v.lastId, facts: conversationFacts(v.events) }));
+    views.sort((x, y) => x.conversationId - y.conversationId);
+    for (let i = 0; i < views.length; i += WRITE_BATCH) await this.writeBatch(views.slice(i, i + WRITE_BATCH), business);
   }
+
+  /**
+   * Several conversations' rows replaced in one transaction, a statement per table rather
+   * than per conversation (the statements, not the rows, are what a busy node pays for).
+   * Locks are taken in id order — report rows, then contacts — so writers on several
+   * nodes never wait for each other in a circle.
+   */
+  private async writeBatch(views: { conversationId: number; lastId: number; facts: ConversationFacts }[], business: Duration): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const currentRows = await trx
+        .selectFrom('report_conversations')
+        .selectAll()
+        .where('conversation_id', 'in', views.map((v) => v.conversationId))
+        .orderBy('conversation_id')
+        .forUpdate()
+        .execute();
+      const current = new Map(currentRows.map((r) => [r.conversation_id, r]));
+      // Someone wrote a conversation from a newer view: leave it.
+      const fresh = views.filter((v) => !(Number(current.get(v.conversationId)?.last_event_id ?? 0) > v.lastId));
+      if (fresh.length === 0) return;
+      const ids = fresh.map((v) => v.conversationId);
+      const next = fresh.map((v) => ({ id: v.conversationId, facts: v.facts, rows: rowsOf(v.facts, v.lastId, business) }));
+      // The contacts' activity chains (prev_at) span conversations: one writer per contact at a time.
+      await lockContactsActivity(trx, [...new Set(next.map((n) => n.facts.contactId))]);
+
+      const oldTimes = await trx.deleteFrom('report_times').where('conversation_id', 'in', ids).returning(['inbox_id', 'channel', 'team_id', 'agent_id', 'kind', 'at', 'ms', 'business_ms']).execute();
+      await trx.deleteFrom('report_segments').where('conversation_id', 'in', ids).execute();
+      const oldSurveys = await trx.deleteFrom('report_surveys').where('conversation_id', 'in', ids).returningAll().execute();
+      const oldActivity = await trx.deleteFrom('report_activity').where('conversation_id', 'in', ids).returning(['conversation_id', 'at', 'prev_at']).execute();
+
+      const conversations = next.map((n) => n.rows.conversation);
+      await trx
+        .insertInto('report_conversations')
+        .values(conversations)
+        .onConflict((oc) => oc.column('conversation_id').doUpdateSet(Object.fromEntries(Object.keys(conversations[0]!).filter((k) => k !== 'conversation_id').map((k) => [k, sql.ref(`excluded.${k}`)]))))
+        .execute();
+      const times = next.flatMap((n) => n.rows.times);
+      const segments = next.flatMap((n) => n.rows.segments);
+      const surveys = next.flatMap((n) => n.rows.surveys);
+      if (times.length > 0) await trx.insertInto('report_times').values(times).execute();
+      if (segments.length > 0) await trx.insertInto('report_segments').values(segments).execute();
+      if (surveys.length > 0) await trx.insertInto('report_surveys').values(surveys).execute();
+      await applyDayDeltas(trx, dayDeltas(oldTimes, times));
+      const surveysOf = groupBy(oldSurveys, (r) => r.conversation_id);
+      await applyCountDeltas(
+        trx,
+        countDeltas(
+          next.flatMap((n) => contributions(current.get(n.id), surveysOf.get(n.id) ?? [])),
+          next.flatMap((n) => contributions(n.rows.conversation, n.rows.surveys)),
+        ),
+      );
+
+      // Same messages as before (most rewrites): keep their links. Otherwise the contact's chain
+      // is relinked, and the link table counts what changed (old rows out; new rows in without
+      // a link; then each relinked row from its old link to its new one).
+      const activityOf = groupBy(oldActivity, (r) => r.conversation_id);
+      const activity: ReturnType<typeof rowsOf>['activity'] = [];
+      const removed = new Map<string, { at: Date; prev_at: Date | null }[]>();
+      const added = new Map<string, { at: Date; prev_at: Date | null }[]>();
+      const relink = new Map<string, { channel: string; contactId: number }>();
+      for (const n of next) {
+        const before = activityOf.get(n.id) ?? [];
+        const linked = keepLinks(before, n.rows.activity);
+        activity.push(...(linked ?? n.rows.activity));
+        if (linked) continue;
+        const channel = n.facts.channel;
+        push(removed, channel, ...before);
+        push(added, channel, ...n.rows.activity.map((a) => ({ at: a.at, prev_at: null })));
+        relink.set(`${channel}|${n.facts.contactId}`, { channel, contactId: n.facts.contactId });
+      }
+      if (activity.length > 0) await trx.insertInto('report_activity').values(activity).execute();
+      for (const { channel, contactId } of [...relink.values()].sort((x, y) => x.contactId - y.contactId || (x.channel < y.channel ? -1 : 1))) {
+        const relinked = await relinkContact(trx, channel, contactId);
+        push(removed, channel, ...relinked.map((l) => ({ at: l.at, prev_at: l.old_prev })));
+        push(added, channel, ...relinked.map((l) => ({ at: l.at, prev_at: l.prev })));
+      }
+      for (const channel of [...new Set([...removed.keys(), ...added.keys()])].sort()) await applyLinkDeltas(trx, channel, removed.get(channel) ?? [], added.get(channel) ?? []);
+    });
+  }
+}
+
+/** Conversations rewritten per transaction. */
+const WRITE_BATCH = 50;
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const r of rows) {
+    const list = out.get(key(r));
+    if (list) list.push(r);
+    else out.set(key(r), [r]);
+  }
+  return out;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, ...items: T[]): void {
+  const list = map.get(key);
+  if (list) list.push(...items);
+  else map.set(key, [...items]);
 }
 
 /** One conversation's facts as report rows; the membership rules are those of figures.ts. */

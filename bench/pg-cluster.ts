@@ -5,17 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * A throwaway PostgreSQL cluster for the realtime benches, made as webhook-bench.ts makes
- * its own (machine's initdb/pg_ctl; as root, run as `postgres` in a directory it owns;
- * 127.0.0.1 only; the server's default durability). Returns a notice instead when no
- * server can be started. (The same steps as webhook-bench.ts's startPostgres, which is
- * not exported; the two could share this file.)
+ * A throwaway PostgreSQL cluster for the benches, made as test/support/postgres-cluster.ts
+ * makes one (the machine's initdb/pg_ctl; as root, run as `postgres` in a directory it
+ * owns; 127.0.0.1 only) but with the server's default durability. Returns a notice
+ * instead when no server can be started.
  */
 export async function startBenchPostgres(): Promise<{ url: string; stop(): void } | string> {
   const bin = ['15', '16', '17'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(path.join(d, 'pg_ctl')));
   if (!bin) return 'PostgreSQL server not found under /usr/lib/postgresql/{15,16,17}/bin';
   const asRoot = process.getuid?.() === 0;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-realtime-bench-pg-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-bench-pg-'));
   const dataDir = path.join(dir, 'data');
   const run = (cmd: string, args: string[]) => {
     const full = path.join(bin, cmd);

@@ -1,4 +1,4 @@
-import { execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -13,6 +13,7 @@ import { createInbox } from '../src/store/repos/inboxes';
 import { createMessengerChannel, loadMessengerConfig, WEBHOOK_PATH } from '../channels/messenger';
 import { verifySignature } from '../channels/messenger/verify';
 import { signedWebhook, startFakeGraph, textItem } from '../channels/messenger/simulator';
+import { startBenchPostgres } from './pg-cluster';
 
 /**
  * Signed Messenger webhooks per second and acknowledgement latency through the real
@@ -91,8 +92,10 @@ export async function benchWebhooks(webhooks = 2000, concurrency = 32, contacts 
   const pglite = await gatewayPhase(null, { concurrency, warmup: requests(warmupSize), measured: requests(webhooks) }, bare);
   let postgres: GatewayFigures | null = null;
   let notice: string | null = null;
-  const cluster = await startPostgres();
-  if (typeof cluster === 'string') notice = cluster;
+  // The server's default durability (fsync, synchronous_commit on): the ack promises the body
+  // is on disk, so the commit's flush is part of what is measured.
+  const cluster = await startBenchPostgres();
+  if (typeof cluster === 'string') notice = `${cluster}: webhook figures on PGlite only`;
   else {
     try {
       postgres = await gatewayPhase(cluster.url, { concurrency, warmup: requests(warmupSize), measured: requests(webhooks) }, bare);
@@ -262,60 +265,5 @@ if (process.argv[2] === LOAD_FLAG) {
         process.exit(1);
       },
     );
-  });
-}
-
-/**
- * A throwaway PostgreSQL cluster as test/support/postgres-cluster.ts makes one (machine's
- * initdb/pg_ctl; as root, run as `postgres` in a directory it owns; 127.0.0.1 only) — but
- * with the server's default durability (fsync, synchronous_commit on): the ack promises the
- * body is on disk, so the commit's flush is part of what is measured.
- * Returns a notice instead when no server can be started.
- */
-async function startPostgres(): Promise<{ url: string; stop(): void } | string> {
-  const bin = ['15', '16', '17'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(path.join(d, 'pg_ctl')));
-  if (!bin) return 'PostgreSQL server not found under /usr/lib/postgresql/{15,16,17}/bin: webhook figures on PGlite only';
-  const asRoot = process.getuid?.() === 0;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-bench-pg-'));
-  const dataDir = path.join(dir, 'data');
-  const run = (cmd: string, args: string[]) => {
-    const full = path.join(bin, cmd);
-    const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', full, ...args], { encoding: 'utf8' }) : spawnSync(full, args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${(r.stderr || r.stdout || String(r.error)).trim()}`);
-  };
-  try {
-    if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
-    const port = await freePort();
-    run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-    run('pg_ctl', ['-D', dataDir, '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
-    // Ctrl-C during the run must not leave a server behind.
-    const onSignal = () => {
-      stop();
-      process.exit(130);
-    };
-    const stop = () => {
-      process.off('SIGINT', onSignal);
-      try {
-        run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    };
-    process.once('SIGINT', onSignal);
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
-  } catch (err) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    return `PostgreSQL could not be started (${err instanceof Error ? err.message : String(err)}): webhook figures on PGlite only`;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -32,7 +32,7 @@ export async function closeRedis(client: RedisClient): Promise<void> {
   if (client.isOpen) await client.quit().catch(() => client.destroy());
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     p.then(

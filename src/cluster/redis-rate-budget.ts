@@ -1,4 +1,7 @@
+import type { Logger } from 'pino';
 import type { RateBucket, RateBudget, RateGrant } from '../core/rate-budget';
+import { MemoryRateBudget } from './memory-rate-budget';
+import { withTimeout } from './redis-client';
 
 /** The one Redis call this needs (node-redis's `eval`), so a test or another client can stand in. */
 export interface ScriptRunner {
@@ -47,20 +50,54 @@ return 1
 
 /**
  * The rate budget of several nodes: buckets in Redis, each take one Lua script (atomic).
- * Keys are prefixed `omnigate:rate:`; a bucket idle for a minute expires.
+ * Keys are prefixed `omnigate:rate:`; a bucket idle for a minute expires. When Redis does
+ * not answer within a second (an outage: node-redis queues commands until it reconnects),
+ * this node paces with its own buckets meanwhile rather than hold every send up.
  */
 export class RedisRateBudget implements RateBudget {
-  constructor(private readonly redis: ScriptRunner) {}
+  private readonly local = new MemoryRateBudget();
+  private degraded = false;
+
+  constructor(
+    private readonly redis: ScriptRunner,
+    private readonly logger?: Logger,
+    private readonly answerWithinMs = 1_000,
+  ) {}
 
   async take(buckets: readonly RateBucket[], maxWaitMs: number): Promise<RateGrant> {
-    const reply = (await this.redis.eval(TAKE, {
-      keys: buckets.map((b) => `omnigate:rate:${b.key}`),
-      arguments: [String(maxWaitMs), ...buckets.map((b) => String(b.perSecond))],
-    })) as [number, string];
-    return { granted: Number(reply[0]) === 1, waitMs: Number(reply[1]) };
+    try {
+      const reply = (await withTimeout(
+        this.redis.eval(TAKE, {
+          keys: buckets.map((b) => `omnigate:rate:${b.key}`),
+          arguments: [String(maxWaitMs), ...buckets.map((b) => String(b.perSecond))],
+        }),
+        this.answerWithinMs,
+      )) as [number, string];
+      this.recovered();
+      return { granted: Number(reply[0]) === 1, waitMs: Number(reply[1]) };
+    } catch (err) {
+      this.fellBack(err);
+      return this.local.take(buckets, maxWaitMs);
+    }
   }
 
   async pause(bucket: RateBucket, ms: number): Promise<void> {
-    await this.redis.eval(PAUSE, { keys: [`omnigate:rate:${bucket.key}`], arguments: [String(bucket.perSecond), String(ms)] });
+    await this.local.pause(bucket, ms);
+    try {
+      await withTimeout(this.redis.eval(PAUSE, { keys: [`omnigate:rate:${bucket.key}`], arguments: [String(bucket.perSecond), String(ms)] }), this.answerWithinMs);
+      this.recovered();
+    } catch (err) {
+      this.fellBack(err);
+    }
+  }
+
+  private fellBack(err: unknown): void {
+    if (!this.degraded) this.logger?.warn({ err: (err as Error)?.message }, 'rate budget: Redis not answering; pacing per node until it is back');
+    this.degraded = true;
+  }
+
+  private recovered(): void {
+    if (this.degraded) this.logger?.info('rate budget: shared through Redis again');
+    this.degraded = false;
   }
 }

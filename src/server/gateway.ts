@@ -216,7 +216,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Several nodes: rooms, recovered sessions and the platforms' rate budgets shared through Redis.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
   if (redis) attachRedisAdapter(io, redis);
-  const rateBudget = redis ? new RedisRateBudget(redis) : new MemoryRateBudget();
+  const rateBudget = redis ? new RedisRateBudget(redis, logger) : new MemoryRateBudget();
 
   const agentNsp = attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
   // Timed passes that must not run on every node at once.

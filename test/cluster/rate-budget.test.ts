@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { MemoryRateBudget } from '../../src/cluster/memory-rate-budget';
 import { RedisRateBudget } from '../../src/cluster/redis-rate-budget';
-import { closeRedis, connectRedis, type RedisClient } from '../../src/cluster/redis-client';
+import { connectRedis, type RedisClient } from '../../src/cluster/redis-client';
 import type { RateBudget } from '../../src/core/rate-budget';
 import { redisServerAvailable, startRedis } from '../support/redis-server';
 
@@ -54,7 +54,7 @@ if (!ready) console.warn('[omnigate tests] redis-server unavailable: the shared 
     nodeB = new RedisRateBudget(clients[1]!);
   });
   afterAll(async () => {
-    for (const c of clients ?? []) await closeRedis(c);
+    for (const c of clients ?? []) await c.destroy();
     await redis?.stop();
   });
 
@@ -93,5 +93,15 @@ if (!ready) console.warn('[omnigate tests] redis-server unavailable: the shared 
     expect(onB.granted).toBe(false);
     expect(onB.waitMs).toBeGreaterThan(4_500);
     expect(await clients[0]!.pTTL('omnigate:rate:zalo:oa:123')).toBeGreaterThan(60_000); // idle buckets expire
+  });
+
+  test('Redis gone: each node paces on its own within the second instead of holding sends up', async () => {
+    const impatient = new RedisRateBudget(clients[0]!, undefined, 100); // gives Redis 100 ms instead of a second
+    await redis.stop();
+    const started = Date.now();
+    const page = { key: 'messenger:text:p-outage', perSecond: 1 };
+    expect(await impatient.take([page], 0)).toEqual({ granted: true, waitMs: 0 });
+    expect((await impatient.take([page], 0)).granted).toBe(false); // still paced, by the node's own bucket
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

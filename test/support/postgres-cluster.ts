@@ -8,6 +8,8 @@ import path from 'node:path';
  * A throwaway PostgreSQL cluster for tests, made with the machine's own initdb/pg_ctl
  * (Debian's postgresql-15). The server refuses to run as root, so as root it runs as
  * the `postgres` user in a directory that user owns. Listens on 127.0.0.1 only.
+ * Tests run it without durability (fsync off); `durable` keeps the server's defaults, for
+ * benchmarks where the commit's flush is part of what is measured.
  */
 export interface TestCluster {
   url: string;
@@ -33,7 +35,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startCluster(): Promise<TestCluster> {
+export async function startCluster(opts: { durable?: boolean } = {}): Promise<TestCluster> {
   const bin = findPgBin();
   if (!bin) throw new Error('PostgreSQL server binaries not found (apt-get install postgresql-15)');
   const asRoot = process.getuid?.() === 0;
@@ -48,9 +50,15 @@ export async function startCluster(): Promise<TestCluster> {
       : spawnSync(full, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
   };
-  run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-  const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
-  run('pg_ctl', ['-D', dataDir, '-o', opts, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const fast = opts.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const serverOpts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}${fast} -c max_connections=300`;
+  try {
+    run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+    run('pg_ctl', ['-D', dataDir, '-o', serverOpts, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dir,

@@ -1,6 +1,4 @@
-import { GatewayError } from '../../src/core/errors';
-import type { RateBudget } from '../../src/core/rate-budget';
-import { MemoryRateBudget } from '../../src/cluster/memory-rate-budget';
+import { createPacer, type PacerOptions } from '../../src/cluster/pacer';
 
 /**
  * Outbound pacing per Page, kept below Meta's Send API limits (300 calls/s per Page for
@@ -16,17 +14,12 @@ import { MemoryRateBudget } from '../../src/cluster/memory-rate-budget';
 
 export type SendClass = 'text' | 'media';
 
-export interface RateLimitOptions {
+export interface RateLimitOptions extends PacerOptions {
   textPerSecond?: number;
   mediaPerSecond?: number;
   perThreadPerSecond?: number;
-  maxWaitMs?: number;
   /** How long a Page's sends pause, on every node, after Meta says "too fast". */
   backOffMs?: number;
-  /** The gateway's budget (known once the channel is mounted); a private one until then. */
-  budget?: () => RateBudget | null;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SendRateLimiter {
@@ -39,21 +32,15 @@ export interface SendRateLimiter {
 export function createSendRateLimiter(opts: RateLimitOptions = {}): SendRateLimiter {
   const rates: Record<SendClass, number> = { text: opts.textPerSecond ?? 200, media: opts.mediaPerSecond ?? 8 };
   const threadRate = opts.perThreadPerSecond ?? 5;
-  const maxWaitMs = opts.maxWaitMs ?? 5_000;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const local = new MemoryRateBudget(opts.now);
-  const budget = () => opts.budget?.() ?? local;
+  const pacer = createPacer(opts);
   const pageBucket = (pageId: string, kind: SendClass) => ({ key: `messenger:${kind}:${pageId}`, perSecond: rates[kind] });
 
   return {
-    async acquire(pageId, threadId, kind) {
-      const { granted, waitMs } = await budget().take([pageBucket(pageId, kind), { key: `messenger:thread:${pageId}:${threadId}`, perSecond: threadRate }], maxWaitMs);
-      if (!granted) throw new GatewayError('GW_ERR_CHANNEL_RATE_LIMITED', `Messenger: sending too fast to Page ${pageId}; queued for later`, { waitMs: Math.ceil(waitMs) });
-      if (waitMs > 0) await sleep(waitMs);
-    },
+    acquire: (pageId, threadId, kind) =>
+      pacer.turn([pageBucket(pageId, kind), { key: `messenger:thread:${pageId}:${threadId}`, perSecond: threadRate }], `Messenger: sending too fast to Page ${pageId}; queued for later`),
     async backOff(pageId) {
       const ms = opts.backOffMs ?? 10_000;
-      await Promise.all((['text', 'media'] as const).map((kind) => budget().pause(pageBucket(pageId, kind), ms)));
+      await Promise.all((['text', 'media'] as const).map((kind) => pacer.pause(pageBucket(pageId, kind), ms)));
     },
   };
 }

@@ -1,6 +1,4 @@
-import { GatewayError } from '../../src/core/errors';
-import type { RateBudget } from '../../src/core/rate-budget';
-import { MemoryRateBudget } from '../../src/cluster/memory-rate-budget';
+import { createPacer, type PacerOptions } from '../../src/cluster/pacer';
 
 /**
  * Outbound pacing per OA. Zalo publishes no per-second figure — only error −32 "reached
@@ -9,13 +7,9 @@ import { MemoryRateBudget } from '../../src/cluster/memory-rate-budget';
  * gateway's rate budget: Redis when several nodes run). A caller that would wait longer
  * than `maxWaitMs` fails with a retryable GW_ERR_CHANNEL_RATE_LIMITED; the outbox retries.
  */
-export interface ZaloRateLimitOptions {
+export interface ZaloRateLimitOptions extends PacerOptions {
   perSecond?: number;
-  maxWaitMs?: number;
   backOffMs?: number;
-  budget?: () => RateBudget | null;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ZaloRateLimiter {
@@ -26,17 +20,10 @@ export interface ZaloRateLimiter {
 
 export function createZaloRateLimiter(opts: ZaloRateLimitOptions = {}): ZaloRateLimiter {
   const perSecond = opts.perSecond ?? 20;
-  const maxWaitMs = opts.maxWaitMs ?? 5_000;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const local = new MemoryRateBudget(opts.now);
-  const budget = () => opts.budget?.() ?? local;
+  const pacer = createPacer(opts);
   const bucket = (oaId: string) => ({ key: `zalo:oa:${oaId}`, perSecond });
   return {
-    async acquire(oaId) {
-      const { granted, waitMs } = await budget().take([bucket(oaId)], maxWaitMs);
-      if (!granted) throw new GatewayError('GW_ERR_CHANNEL_RATE_LIMITED', `Zalo: sending too fast for OA ${oaId}; queued for later`, { waitMs: Math.ceil(waitMs) });
-      if (waitMs > 0) await sleep(waitMs);
-    },
-    backOff: (oaId) => budget().pause(bucket(oaId), opts.backOffMs ?? 10_000),
+    acquire: (oaId) => pacer.turn([bucket(oaId)], `Zalo: sending too fast for OA ${oaId}; queued for later`),
+    backOff: (oaId) => pacer.pause(bucket(oaId), opts.backOffMs ?? 10_000),
   };
 }

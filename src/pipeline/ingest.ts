@@ -7,10 +7,10 @@ import { KeyedSerialQueue } from '../core/keyed-queue';
 import { parseInboundEvent, type InboundMessage } from '../core/message';
 import { initialStatus, nextStatus } from '../core/conversation-state';
 import { inTransaction, type Db, type UnitOfWork } from '../store/unit-of-work';
-import { findInboxByAccount } from '../store/repos/inboxes';
+import { lockAndFindInbox } from '../store/repos/inboxes';
 import { findOrCreateContact } from '../store/repos/contacts';
 import { latestConversation, updateConversation } from '../store/repos/conversations';
-import { insertMessage, messageExists, summarize } from '../store/repos/messages';
+import { insertMessage, summarize } from '../store/repos/messages';
 import type { ConversationRow, InboxRow } from '../store/schema';
 import { recordSurveyReply, surveyReplyFor } from '../surveys/survey-replies';
 import { scopeOf } from './event-scope';
@@ -54,12 +54,12 @@ export class IngestPipeline {
     const { db, bus } = this.deps;
     try {
       return await inTransaction(db, bus, async (uow) => {
-        await uow.lockKey(key);
-        const inbox = await findInboxByAccount(uow.db, event.channel, event.accountId);
+        const inbox = await lockAndFindInbox(uow.db, key, event.channel, event.accountId);
         if (!inbox) {
           throw new GatewayError('GW_ERR_UNKNOWN_INBOX', `no ${event.channel} inbox for account ${event.accountId}`);
         }
-        if (await messageExists(uow.db, inbox.id, event.externalId)) throw new DuplicateMessage();
+        // A retry is found by the message insert's conflict (and everything before it is
+        // rolled back): no select ahead of it, retries are rare and every round trip counts.
         return this.store(uow, inbox, event);
       });
     } catch (err) {
@@ -87,7 +87,7 @@ export class IngestPipeline {
       externalId: event.externalId,
       sentAt: event.sentAt,
     });
-    if (!row) throw new DuplicateMessage(); // lost a race with a concurrent retry
+    if (!row) throw new DuplicateMessage(); // a retry of a stored message: undo the transaction
     conv = await updateConversation(uow.db, conv.id, {
       last_message_at: now,
       last_inbound_at: now,

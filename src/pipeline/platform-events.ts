@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import type { DomainEventBus } from '../core/event-bus';
 import type { EventOrigin, ParsedEvent } from '../core/message';
 import { inTransaction, type Db, type UnitOfWork } from '../store/unit-of-work';
-import { findInboxByAccount } from '../store/repos/inboxes';
+import { lockAndFindInbox } from '../store/repos/inboxes';
 import { findOrCreateContact } from '../store/repos/contacts';
 import { insertMessage, summarize } from '../store/repos/messages';
 import { toJson } from '../store/json';
@@ -45,8 +45,7 @@ export class PlatformEvents {
 
   private inInbox(origin: EventOrigin, work: (uow: UnitOfWork, inbox: InboxRow) => Promise<PlatformEventResult>): Promise<PlatformEventResult> {
     return inTransaction(this.deps.db, this.deps.bus, async (uow) => {
-      await uow.lockKey(`${origin.channel}:${origin.accountId}:${origin.externalUserId}`);
-      const inbox = await findInboxByAccount(uow.db, origin.channel, origin.accountId);
+      const inbox = await lockAndFindInbox(uow.db, `${origin.channel}:${origin.accountId}:${origin.externalUserId}`, origin.channel, origin.accountId);
       return inbox ? work(uow, inbox) : 'unknown_inbox';
     });
   }

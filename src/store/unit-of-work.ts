@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema';
 import type { DomainEvent } from '../core/domain-events';
 import type { DomainEventBus } from '../core/event-bus';
@@ -27,8 +27,13 @@ export class UnitOfWork {
    * released at commit). Used so two nodes never open two conversations for one contact.
    */
   async lockKey(key: string): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(this.db);
+    await sql`select ${keyLock(key)}`.execute(this.db);
   }
+}
+
+/** The expression that takes UnitOfWork.lockKey's lock, for statements that take it alongside a read. */
+export function keyLock(key: string): RawBuilder<unknown> {
+  return sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
 }
 
 export async function inTransaction<T>(db: Db, bus: DomainEventBus<Db>, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {

@@ -85,6 +85,26 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('inbound pipelin
     expect(await count('conversations')).toBe(2);
   });
 
+  test('a late retry of a stored message changes nothing: no reopening, no new conversation, no event', async () => {
+    const first = await h.fake.receive('user-late', 'còn hàng không?', 'mid.late');
+    await h.gw.actions.resolve(first.conversationId!, { type: 'system' }, 'test');
+    await h.gw.dispatcher.idle(); // the satisfaction survey asked on resolution is sent
+    const before = { messages: await count('messages'), conversations: await count('conversations'), events: await count('conversation_events') };
+    events.length = 0;
+    // Inside the reopen window, and after it (a new conversation would be opened for a new message).
+    for (const days of [1, 8]) {
+      clock.advance(days * DAY);
+      const retry = await h.fake.receive('user-late', 'còn hàng không?', 'mid.late');
+      expect(retry).toEqual({ stored: false, messageId: null, conversationId: null });
+    }
+    expect(await count('messages')).toBe(before.messages);
+    expect(await count('conversations')).toBe(before.conversations);
+    expect(await count('conversation_events')).toBe(before.events);
+    expect(events).toEqual([]);
+    const conv = await h.gw.db.selectFrom('conversations').select(['status', 'reopen_count']).where('id', '=', first.conversationId!).executeTakeFirstOrThrow();
+    expect(conv).toEqual({ status: 'resolved', reopen_count: 0 });
+  });
+
   test('events carry conversation, inbox, channel and contact, and are logged in order', async () => {
     const r = await h.fake.receive('user-log', 'hello');
     const log = await h.gw.db.selectFrom('conversation_events').selectAll().where('conversation_id', '=', r.conversationId!).orderBy('id').execute();

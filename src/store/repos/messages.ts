@@ -41,16 +41,6 @@ export async function insertMessage(db: Db, input: NewMessageInput): Promise<Mes
     .executeTakeFirst();
 }
 
-export async function messageExists(db: Db, inboxId: number, externalId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('messages')
-    .select('id')
-    .where('inbox_id', '=', inboxId)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export function summarize(row: MessageRow): MessageSummary {
   return {
     id: row.id,

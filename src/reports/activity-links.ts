@@ -39,15 +39,20 @@ export function keepLinks<T extends { at: Date }>(before: readonly Link[], after
 }
 
 /**
- * Recomputes one contact's links after one of its conversations' rows changed (callers
- * hold the contact's lock); returns the links that changed, old and new.
+ * Recomputes the links of some contacts' chains (per channel) after some of their
+ * conversations' rows changed, in one statement (callers hold the contacts' locks);
+ * returns the links that changed, old and new.
  */
-export async function relinkContact(db: Db, channel: string, contactId: number): Promise<{ at: Date; old_prev: Date | null; prev: Date | null }[]> {
-  const r = await sql<{ at: Date; old_prev: Date | null; prev: Date | null }>`
+export async function relinkContacts(db: Db, chains: readonly { channel: string; contactId: number }[]): Promise<{ channel: string; at: Date; old_prev: Date | null; prev: Date | null }[]> {
+  if (chains.length === 0) return [];
+  const channels = chains.map((c) => c.channel);
+  const contacts = chains.map((c) => c.contactId);
+  const r = await sql<{ channel: string; at: Date; old_prev: Date | null; prev: Date | null }>`
     UPDATE report_activity a SET prev_at = w.prev
-    FROM (SELECT ctid AS row_id, at, prev_at AS old_prev, lag(at) OVER (ORDER BY at, conversation_id) AS prev FROM report_activity WHERE channel = ${channel} AND contact_id = ${contactId}) w
+    FROM (SELECT ctid AS row_id, channel, at, prev_at AS old_prev, lag(at) OVER (PARTITION BY channel, contact_id ORDER BY at, conversation_id) AS prev
+          FROM report_activity WHERE (channel, contact_id) IN (SELECT * FROM unnest(${channels}::text[], ${contacts}::int[]))) w
     WHERE a.ctid = w.row_id AND a.prev_at IS DISTINCT FROM w.prev
-    RETURNING w.at, w.old_prev, w.prev`.execute(db);
+    RETURNING w.channel, w.at, w.old_prev, w.prev`.execute(db);
   return r.rows;
 }
 

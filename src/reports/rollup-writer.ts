@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../store/unit-of-work';
 import { applyCountDeltas, contributions, countDeltas } from './count-rollups';
-import { applyLinkDeltas, keepLinks, lockContactsActivity, relinkContact } from './activity-links';
+import { applyLinkDeltas, keepLinks, lockContactsActivity, relinkContacts } from './activity-links';
 import { applyDayDeltas, dayDeltas, recomputeDayRollups } from './day-rollups';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { isFirstContactResolution, wallClock, type Duration } from './figures';
@@ -185,10 +185,9 @@ export class RollupWriter {
         relink.set(`${channel}|${n.facts.contactId}`, { channel, contactId: n.facts.contactId });
       }
       if (activity.length > 0) await trx.insertInto('report_activity').values(activity).execute();
-      for (const { channel, contactId } of [...relink.values()].sort((x, y) => x.contactId - y.contactId || (x.channel < y.channel ? -1 : 1))) {
-        const relinked = await relinkContact(trx, channel, contactId);
-        push(removed, channel, ...relinked.map((l) => ({ at: l.at, prev_at: l.old_prev })));
-        push(added, channel, ...relinked.map((l) => ({ at: l.at, prev_at: l.prev })));
+      for (const l of await relinkContacts(trx, [...relink.values()])) {
+        push(removed, l.channel, { at: l.at, prev_at: l.old_prev });
+        push(added, l.channel, { at: l.at, prev_at: l.prev });
       }
       for (const channel of [...new Set([...removed.keys(), ...added.keys()])].sort()) await applyLinkDeltas(trx, channel, removed.get(channel) ?? [], added.get(channel) ?? []);
     });

@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // Every logger also writes into the run's capture, scanned for test secrets by the summary reporter.
+  setupFiles: ['<rootDir>/test/support/jest-setup-log-capture.ts'],
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 30000,

@@ -97,6 +97,7 @@ export class PageDirectory implements PageTokens {
   }
 }
 
+/** The last 4 characters, and only of a token long enough for them to give nothing away. */
 function hint(token: string): string {
-  return token.length <= 8 ? '…' : `${token.slice(0, 4)}…${token.slice(-4)}`;
+  return token.length < 16 ? '…' : `…${token.slice(-4)}`;
 }

@@ -5,6 +5,8 @@ import { GatewayError, isGatewayError } from '../../src/core/errors';
 import { parse, type ApiRouter } from '../../src/api/api-router';
 import type { PathItem } from '../../src/api/openapi';
 import { toJson } from '../../src/store/json';
+import type { SecretBox } from '../../src/secrets/secret-box';
+import { openJson, sealJson } from '../../src/secrets/sealed-json';
 import { createInbox, findInboxByAccount, setConnectionProblem } from '../../src/store/repos/inboxes';
 import type { Db } from '../../src/store/unit-of-work';
 import type { ZaloChannel } from './index';
@@ -26,6 +28,8 @@ export interface ZaloAdminDeps {
   api: ApiRouter;
   channel: ZaloChannel;
   publicUrl: () => string;
+  /** Seals the pending consent's PKCE verifier in `channel_credentials`. */
+  secrets: SecretBox;
 }
 
 /**
@@ -62,7 +66,7 @@ export function zaloAdminRoutes(deps: ZaloAdminDeps): { api: Router; callback: R
     const { codeVerifier, codeChallenge } = createPkcePair();
     const state = randomBytes(18).toString('base64url');
     await db.deleteFrom('channel_credentials').where('channel', '=', CONSENT_CHANNEL).where('updated_at', '<', new Date(Date.now() - CONSENT_TTL_MS)).execute();
-    await db.insertInto('channel_credentials').values({ channel: CONSENT_CHANNEL, account_id: state, data: toJson({ codeVerifier }), updated_at: new Date() }).execute();
+    await db.insertInto('channel_credentials').values({ channel: CONSENT_CHANNEL, account_id: state, data: toJson(sealJson(deps.secrets, { codeVerifier })), updated_at: new Date() }).execute();
     const redirectUri = `${deps.publicUrl()}${OAUTH_CALLBACK_PATH}`;
     res.status(201).json({ url: buildConsentUrl({ oauthUrl: channel.config.oauthUrl, appId: channel.config.appId, redirectUri, codeChallenge, state }), redirectUri, expiresInSeconds: CONSENT_TTL_MS / 1000 });
   });
@@ -90,7 +94,7 @@ export function zaloAdminRoutes(deps: ZaloAdminDeps): { api: Router; callback: R
     const consent = await db.deleteFrom('channel_credentials').where('channel', '=', CONSENT_CHANNEL).where('account_id', '=', q.data.state).returning(['data', 'updated_at']).executeTakeFirst();
     if (!consent || Date.now() - consent.updated_at.getTime() > CONSENT_TTL_MS) return void page(400, 'Zalo OA not connected', 'This consent link is unknown, used or expired: start again from Omnigate.');
     try {
-      const pair = await exchangeAuthorizationCode(oauth, q.data.code, String((consent.data as { codeVerifier?: unknown }).codeVerifier), new Date());
+      const pair = await exchangeAuthorizationCode(oauth, q.data.code, String(openJson<{ codeVerifier?: unknown }>(deps.secrets, consent.data).codeVerifier), new Date());
       const result = await connected(q.data.oa_id, pair);
       page(200, 'Zalo OA connected', `OA ${result.oaId} is connected; its conversations arrive in inbox ${result.inboxId}.`);
     } catch (err) {

@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/store/unit-of-work';
 import type { StoreKind } from '../../src/store/database';
 import { toJson } from '../../src/store/json';
+import type { SecretBox } from '../../src/secrets/secret-box';
+import { openJson, sealJson } from '../../src/secrets/sealed-json';
 import { InMemoryTokenStore, type TokenPair, type TokenStore } from './token-store';
 
 /**
  * The OA token pair in the database (`channel_credentials`), so a rotated single-use
  * refresh token survives restarts and is shared by every node.
- * - save: one upsert of the whole pair (atomic).
+ * - save: one upsert of the whole pair (atomic), sealed as one document (src/secrets/).
  * - withRefreshLock on PostgreSQL: `pg_advisory_lock` held on a dedicated connection for
  *   the whole refresh — no TTL, so it always outlives the HTTP call.
  * - on the embedded database (one process by construction, one connection) an in-process
@@ -19,17 +21,19 @@ export class DbTokenStore implements TokenStore {
   constructor(
     private readonly db: Db,
     private readonly kind: StoreKind,
+    private readonly box: SecretBox,
   ) {}
 
   async load(oaId: string): Promise<TokenPair | null> {
     const row = await this.db.selectFrom('channel_credentials').select('data').where('channel', '=', 'zalo').where('account_id', '=', oaId).executeTakeFirst();
-    const d = row?.data as { accessToken?: string; refreshToken?: string; expiresAt?: string; issuedAt?: string } | undefined;
-    if (!d?.accessToken || !d.refreshToken || !d.expiresAt) return null;
+    if (!row) return null;
+    const d = openJson<{ accessToken?: string; refreshToken?: string; expiresAt?: string; issuedAt?: string }>(this.box, row.data);
+    if (!d.accessToken || !d.refreshToken || !d.expiresAt) return null;
     return { accessToken: d.accessToken, refreshToken: d.refreshToken, expiresAt: new Date(d.expiresAt), ...(d.issuedAt ? { issuedAt: new Date(d.issuedAt) } : {}) };
   }
 
   async save(oaId: string, pair: TokenPair): Promise<void> {
-    const data = toJson({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt.toISOString(), issuedAt: pair.issuedAt?.toISOString() });
+    const data = toJson(sealJson(this.box, { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt.toISOString(), issuedAt: pair.issuedAt?.toISOString() }));
     await this.db
       .insertInto('channel_credentials')
       .values({ channel: 'zalo', account_id: oaId, data, updated_at: new Date() })

@@ -3,6 +3,8 @@ import type { ContactProfile, MessageContent } from '../core/message';
 import type { Db } from '../store/unit-of-work';
 import { findInboxByAccount } from '../store/repos/inboxes';
 import { findContactByIdentity } from '../store/repos/contacts';
+import type { SecretBox } from '../secrets/secret-box';
+import { openSecretFields } from '../secrets/secret-fields';
 
 export interface InboxView {
   id: number;
@@ -36,11 +38,19 @@ export class ChannelDirectory {
   constructor(
     private readonly db: Db,
     private readonly presence: PresenceView,
+    private readonly secrets: SecretBox,
   ) {}
 
   async findInbox(channel: string, accountId: string): Promise<InboxView | null> {
     const row = await findInboxByAccount(this.db, channel, accountId);
-    return row ? { id: row.id, name: row.name, botEnabled: row.bot_enabled, settings: row.settings } : null;
+    // Secret fields (identitySecret…) are stored sealed; the channel gets them usable.
+    return row ? { id: row.id, name: row.name, botEnabled: row.bot_enabled, settings: openSecretFields(this.secrets, row.settings) } : null;
+  }
+
+  /** Every inbox's settings on this channel, secret fields left sealed (the widget answers CORS preflights, which name no inbox, from them). */
+  async inboxSettingsOf(channel: string): Promise<Record<string, unknown>[]> {
+    const rows = await this.db.selectFrom('inboxes').select('settings').where('channel', '=', channel).execute();
+    return rows.map((r) => r.settings);
   }
 
   /** One message of this contact by its platform id (e.g. to acknowledge a resend). */

@@ -5,6 +5,7 @@ import { upsertAgent } from '../../src/store/repos/agents';
 import { createMessengerChannel, type MessengerChannel } from '../../channels/messenger';
 import { loadMessengerConfig } from '../../channels/messenger/config';
 import { DbPageStore } from '../../channels/messenger/db-page-store';
+import { testSecretBox } from '../support/test-secrets';
 import { createGraphApi } from '../../channels/messenger/graph-api';
 import { messengerAdminRoutes } from '../../channels/messenger/admin-routes';
 import { startFakeGraph, type FakeGraph, type FakeUser } from '../../channels/messenger/simulator';
@@ -51,7 +52,7 @@ export async function messengerWorld(
   })!;
   const store = opts.store ?? (await database.open()).store;
   const graphApi = opts.graphTimeoutMs ? { graph: createGraphApi({ graphUrl: config.graphUrl, apiVersion: config.apiVersion, appSecret: config.appSecret, timeoutMs: opts.graphTimeoutMs }) } : {};
-  const messenger = createMessengerChannel(config, { fetchProfiles: opts.fetchProfiles ?? false, pageStore: new DbPageStore(store.db), ...graphApi });
+  const messenger = createMessengerChannel(config, { fetchProfiles: opts.fetchProfiles ?? false, pageStore: new DbPageStore(store.db, testSecretBox()), ...graphApi });
   // The inbox exists before the gateway starts: a journal left from a crash is processed at once.
   if (!(await store.db.selectFrom('inboxes').select('id').where('account_id', '=', PAGE).executeTakeFirst())) {
     await createInbox(store.db, { channel: 'messenger', accountId: PAGE, name: 'Page', botEnabled: true });

@@ -2,6 +2,7 @@ import { signedWebhook, signWebhook, textItem, echoOfSent, envelope, metaJson } 
 import { testDatabases } from '../support/databases';
 import { waitFor } from '../support/wait';
 import { APP_ID, messengerWorld, PAGE, SECRET, TOKEN, type MessengerWorld } from './messenger-harness';
+import { openJson } from '../../src/secrets/sealed-json';
 
 describe.each(testDatabases().map((d) => [d.kind, d] as const))('Messenger through HTTP on %s', (_kind, database) => {
   let world: MessengerWorld;
@@ -182,7 +183,8 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Messenger throu
     const inbox = await gw.db.selectFrom('inboxes').selectAll().where('account_id', '=', NEW_PAGE).executeTakeFirstOrThrow();
     expect(inbox).toMatchObject({ channel: 'messenger', name: 'Trang mới' });
     const stored = await gw.db.selectFrom('channel_credentials').select('data').where('account_id', '=', NEW_PAGE).executeTakeFirstOrThrow();
-    expect(stored.data).toMatchObject({ accessToken: 'EAAGnewpagetoken00000003' });
+    expect(JSON.stringify(stored.data)).not.toContain('EAAGnewpagetoken00000003'); // sealed at rest
+    expect(openJson(gw.secrets, stored.data)).toMatchObject({ accessToken: 'EAAGnewpagetoken00000003' });
 
     const { body, headers: signed } = signedWebhook(NEW_PAGE, [textItem({ pageId: NEW_PAGE, psid: '2400000000000010', text: 'xin chào', mid: 'm_new' })], SECRET);
     await post(body, signed);

@@ -3,6 +3,7 @@ import { createGateway, type Gateway } from '../../src/server/gateway';
 import type { Bot } from '../../src/core/bot';
 import type { Store } from '../../src/store/database';
 import { createInbox } from '../../src/store/repos/inboxes';
+import { sealSecretFields } from '../../src/secrets/secret-fields';
 import { createWidgetChannel } from '../../channels/widget';
 import type { ClientToServerEvents, ServerToClientEvents, SessionResponse, WidgetMessage } from '../../channels/widget/protocol';
 import { testConfig } from '../support/test-config';
@@ -17,7 +18,7 @@ export async function startWidgetGateway(store: Store, opts: { bot?: Bot; dataDi
     bot: opts.bot,
   });
   const existing = await gw.directory.findInbox('widget', 'shop');
-  if (!existing) await createInbox(gw.db, { channel: 'widget', accountId: 'shop', name: 'Shop', botEnabled: Boolean(opts.bot), settings: opts.settings ?? {} });
+  if (!existing) await createInbox(gw.db, { channel: 'widget', accountId: 'shop', name: 'Shop', botEnabled: Boolean(opts.bot), settings: sealSecretFields(gw.secrets, opts.settings ?? {}) });
   const url = await gw.listen();
   return { gw, url };
 }

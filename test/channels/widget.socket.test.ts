@@ -67,7 +67,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('widget sockets 
     const { json } = await newSession(url);
     const forged = `${json.token.split('.')[0]}.${'A'.repeat(43)}`;
     await expect(connectVisitor(url, forged)).rejects.toMatchObject({ message: 'WIDGET_INVALID_TOKEN', data: { message: expect.stringMatching(/invalid or expired/) } });
-    const secret = await sharedSecret(gw.db, 'widget-visitor-tokens');
+    const secret = await sharedSecret(gw.db, gw.secrets, 'widget-visitor-tokens');
     const expired = issueToken(secret, 'shop', 'visitor-x', Date.now() - 400 * 24 * 3600 * 1000);
     await expect(connectVisitor(url, expired)).rejects.toMatchObject({ message: 'WIDGET_INVALID_TOKEN' });
     const otherInbox = issueToken(secret, 'another-inbox', 'visitor-y');

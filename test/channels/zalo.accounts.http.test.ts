@@ -6,6 +6,7 @@ import { upsertAgent } from '../../src/store/repos/agents';
 import { createZaloChannel, type ZaloChannel } from '../../channels/zalo';
 import { zaloAdminRoutes } from '../../channels/zalo/admin-routes';
 import { DbTokenStore } from '../../channels/zalo/db-token-store';
+import { testSecretBox } from '../support/test-secrets';
 import { loadZaloConfig } from '../../channels/zalo/config';
 import { startFakeZalo, type FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
 import { buildUserSendText, newZaloMessageId, signedWebhookRequest } from '../../channels/zalo/simulator/webhooks';
@@ -48,7 +49,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OAs and th
       ZALO_OAUTH_URL: zalo.oauthUrl,
     })!;
     const { store, dataDir } = await database.open();
-    tokenStore = new DbTokenStore(store.db, store.kind);
+    tokenStore = new DbTokenStore(store.db, store.kind, testSecretBox());
     await createInbox(store.db, { channel: 'zalo', accountId: OA_ID, name: 'OA', botEnabled: true });
     channel = createZaloChannel(config, { enrichProfiles: false, store: tokenStore, clock, refreshCheckEveryMs: 0 });
     gw = await createGateway({
@@ -57,7 +58,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OAs and th
       channels: [channel],
       bot: echoBot,
       mount: (g) => {
-        const routes = zaloAdminRoutes({ db: g.db, api: g.api, channel, publicUrl: () => g.publicUrl() });
+        const routes = zaloAdminRoutes({ db: g.db, api: g.api, channel, publicUrl: () => g.publicUrl(), secrets: g.secrets });
         g.api.router.use(routes.api);
         g.routes.use(routes.callback);
       },

@@ -3,6 +3,7 @@ import { createGateway, type Gateway } from '../../src/server/gateway';
 import { createInbox } from '../../src/store/repos/inboxes';
 import { createZaloChannel } from '../../channels/zalo';
 import { DbTokenStore } from '../../channels/zalo/db-token-store';
+import { testSecretBox } from '../support/test-secrets';
 import { loadZaloConfig } from '../../channels/zalo/config';
 import { startFakeZalo, type FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
 import { buildFollow, buildUserSubmitInfo, signedWebhookRequest } from '../../channels/zalo/simulator/webhooks';
@@ -40,7 +41,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
       ZALO_OAUTH_URL: zalo.oauthUrl,
     })!;
     const { store } = await database.open();
-    tokenStore = new DbTokenStore(store.db, store.kind);
+    tokenStore = new DbTokenStore(store.db, store.kind, testSecretBox());
     gw = await createGateway({ config: testConfig(), store, channels: [createZaloChannel(config, { enrichProfiles: false, store: tokenStore })], bot: echoBot });
     await createInbox(gw.db, { channel: 'zalo', accountId: OA_ID, name: 'OA', botEnabled: true });
     url = await gw.listen();
@@ -140,7 +141,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
     expect(after?.refreshToken).toBeTruthy();
     expect(after?.refreshToken).not.toBe(before?.refreshToken ?? 'seed');
     // a restarted gateway reads the rotated pair from the database, not the stale env seed
-    const reread = await new DbTokenStore(gw.db, gw.store.kind).load(OA_ID);
+    const reread = await new DbTokenStore(gw.db, gw.store.kind, gw.secrets).load(OA_ID);
     expect(reread).toEqual(after);
   });
 });

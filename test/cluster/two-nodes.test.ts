@@ -22,6 +22,8 @@ import { freePort } from '../support/postgres-cluster';
 import { redisServerAvailable, startRedis } from '../support/redis-server';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait';
+import { DbTokenStore } from '../../channels/zalo/db-token-store';
+import { testSecretBox } from '../support/test-secrets';
 
 /**
  * issue #9: two gateway processes (`omnigate start`, each its own child process) on one
@@ -186,9 +188,7 @@ async function holdingProxy(target: string, release: () => Promise<void>) {
     store.db.selectFrom('messages').select(['text', 'status']).where('conversation_id', '=', conversationId).where('sender_type', '=', 'agent').orderBy('id').execute();
 
   test('the Zalo token due at start is refreshed once although both nodes start together; both then use the new pair', async () => {
-    const stored = async () => (await store.db.selectFrom('channel_credentials').select('data').where('channel', '=', 'zalo').where('account_id', '=', ZALO.oaId).executeTakeFirst())?.data as
-      | { accessToken: string; refreshToken: string }
-      | undefined;
+    const stored = async () => (await new DbTokenStore(store.db, store.kind, testSecretBox()).load(ZALO.oaId)) ?? undefined;
     const pair = await waitFor(stored, 40_000);
     expect(waiterSeen).toBe(true); // the second node did reach the lock while the first was refreshing
     await waitFor(async () => (await lockWaiters()) === 0, 10_000); // ...and got it afterwards

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { captureChildOutput } from './log-capture';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** tsx's loader by absolute path: the CLI may run in another working directory. */
@@ -28,6 +29,8 @@ export function runCli(args: string[], env: Record<string, string>, cwd = ROOT):
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  // Its logs join the run's capture, scanned for test secrets (test/support/log-scan.js); 'close' comes once its output is all read.
+  child.on('close', () => captureChildOutput(child.pid, out, err));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, stdout: () => out, stderr: () => err, exited };
 }

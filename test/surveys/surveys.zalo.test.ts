@@ -2,6 +2,7 @@ import { createGateway, type Gateway } from '../../src/server/gateway';
 import { createInbox } from '../../src/store/repos/inboxes';
 import { createZaloChannel } from '../../channels/zalo';
 import { DbTokenStore } from '../../channels/zalo/db-token-store';
+import { testSecretBox } from '../support/test-secrets';
 import { loadZaloConfig } from '../../channels/zalo/config';
 import { startFakeZalo, type FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
 import { testDatabases } from '../support/databases';
@@ -31,7 +32,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('satisfaction su
       ZALO_OAUTH_URL: zalo.oauthUrl,
     })!;
     const { store } = await database.open();
-    gw = await createGateway({ config: testConfig(), store, channels: [createZaloChannel(config, { enrichProfiles: false, store: new DbTokenStore(store.db, store.kind) })] });
+    gw = await createGateway({ config: testConfig(), store, channels: [createZaloChannel(config, { enrichProfiles: false, store: new DbTokenStore(store.db, store.kind, testSecretBox()) })] });
     await createInbox(gw.db, { channel: 'zalo', accountId: OA_ID, name: 'OA', botEnabled: false, settings: { surveys: { nps: true } } });
     url = await gw.listen();
   });

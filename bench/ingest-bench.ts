@@ -27,7 +27,7 @@ export async function benchIngest(messages = 2000, conversations = 50): Promise<
     send: async () => ({ externalId: null, status: 'sent' }),
   };
   const store = await openStore({ dataDir });
-  const gw = await createGateway({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), store, channels: [channel] });
+  const gw = await createGateway({ config: loadConfig({ LOG_LEVEL: 'silent', PORT: '0', DATA_DIR: dataDir }), store, channels: [channel] });
   try {
     await createInbox(gw.db, { channel: 'bench', accountId: 'acc', name: 'bench', botEnabled: false });
     const deadline = Date.now() + 60_000;

@@ -85,13 +85,17 @@ async function startBare(job: StartJob): Promise<{ started: Started; close(): Pr
   };
 }
 
-/** The whole gateway (embedded PGlite store, or PostgreSQL), widget channel, one widget inbox with the bot off. */
+/**
+ * The whole gateway (embedded PGlite store, or PostgreSQL), widget channel, one widget inbox with the bot off.
+ * Every visitor socket of the load generator comes from 127.0.0.1: the per-address message limit
+ * (meant for many real visitors behind one carrier address) is off; the per-visitor one stays.
+ */
 async function startGateway(job: StartJob): Promise<{ started: Started; close(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-socket-bench-'));
   let gw: Gateway | null = null;
   try {
     const store = await openStore({ databaseUrl: job.databaseUrl, dataDir });
-    gw = await createGateway({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir }), store, channels: [createWidgetChannel()] });
+    gw = await createGateway({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, OMNIGATE_RATE_LIMITS: 'widget_message_ip=off' }), store, channels: [createWidgetChannel()] });
     const inbox = await createInbox(gw.db, { channel: 'widget', accountId: INBOX_KEY, name: 'Shop', botEnabled: false, settings: {} });
     // One scrypt hash for all (the same password); the sign-ins run side by side.
     const password = 'bench-password-123';

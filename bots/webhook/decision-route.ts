@@ -22,6 +22,9 @@ export function botDecisionRoute(deps: DecisionRouteDeps): Router {
   const r = express.Router();
   // The API's JSON parser keeps the exact bytes in req.rawBody (the signature covers them).
   r.post('/bot/decisions', async (req, res) => {
+    // Per address, before any lookup; the API router lends its limits (this route counts on no other).
+    if (!req.rateLimits) throw new GatewayError('GW_ERR_INTERNAL', 'bot decisions are served only under the API router');
+    await req.rateLimits.get('bot_decision_ip').enforce(req.ip ?? 'unknown', 'too many bot decisions from this address; slow down');
     const raw = req.rawBody ?? Buffer.alloc(0);
     const parsed = lateDecisionSchema.safeParse(req.body);
     if (!parsed.success) throw new GatewayError('GW_ERR_VALIDATION', formatIssues(parsed.error));

@@ -130,7 +130,8 @@ export function createMessengerChannel(config: MessengerConfig, options: Messeng
         if (result.status !== 200) h.logger.warn('messenger subscription handshake refused (check MESSENGER_VERIFY_TOKEN)');
         res.status(result.status).type('text/plain').send(result.body);
       });
-      router.post(WEBHOOK_PATH, express.raw({ type: '*/*', limit: WEBHOOK_BODY_LIMIT }), webhook(h));
+      // Per sending address, before the body is read; generous (RATE_LIMIT_DEFAULTS.webhook_ip): a 429 makes Meta retry.
+      router.post(WEBHOOK_PATH, h.rateLimits.perIp('webhook_ip', 'too many webhook requests from this address'), express.raw({ type: '*/*', limit: WEBHOOK_BODY_LIMIT }), webhook(h));
       h.router.use(router);
     },
 

@@ -148,7 +148,8 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
     mount(h: ChannelHost) {
       host = h;
       const router = express.Router();
-      router.post('/webhooks/zalo', express.raw({ type: '*/*', limit: '1mb' }), (req, res) => {
+      // Per sending address, before the body is read; generous (RATE_LIMIT_DEFAULTS.webhook_ip): far above what Zalo sends, only a junk source reaches it.
+      router.post('/webhooks/zalo', h.rateLimits.perIp('webhook_ip', 'too many webhook requests from this address'), express.raw({ type: '*/*', limit: '1mb' }), (req, res) => {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const verdict = verifyZaloSignature(raw, req.headers, config.oaSecretKey, clock.now());
         if (!verdict.ok) {

@@ -29,7 +29,10 @@ export async function connectRedis(url: string, logger: Logger, connectTimeoutMs
 }
 
 export async function closeRedis(client: RedisClient): Promise<void> {
-  if (client.isOpen) await client.quit().catch(() => client.destroy());
+  if (!client.isOpen) return;
+  // QUIT waits in the offline queue for a connection: during an outage that never comes, so drop it.
+  if (!client.isReady) return void client.destroy();
+  await withTimeout(client.quit(), 2_000).catch(() => client.destroy());
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

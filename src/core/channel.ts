@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { InboundEvent, MessageContent, ParsedEvent } from './message';
 import type { DomainEventBus } from './event-bus';
 import type { RateBudget } from './rate-budget';
+import type { RateLimits } from './rate-limits';
 import type { ChannelDirectory } from '../pipeline/channel-directory';
 import type { UploadStore } from '../uploads/upload-store';
 
@@ -120,6 +121,8 @@ export interface ChannelHost {
   publicUrl(): string;
   /** Pacing for the platform's per-account limits, shared by every node (Redis) or this one. */
   rateBudget: RateBudget;
+  /** Request limits (webhooks per IP, visitors' messages and uploads), shared by every node (Redis) or this one. */
+  rateLimits: RateLimits;
 }
 
 /** Things a contact does that agents see live but that are not stored as messages. */

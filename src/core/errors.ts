@@ -11,6 +11,8 @@ export const ERROR_CATALOG = {
   GW_ERR_UNKNOWN_INBOX: { status: 404, retryable: false },
   GW_ERR_NOT_FOUND: { status: 404, retryable: false },
   GW_ERR_INVALID_TRANSITION: { status: 409, retryable: false },
+  /** Something with this name, e-mail or key exists already. */
+  GW_ERR_CONFLICT: { status: 409, retryable: false },
   GW_ERR_SIGNATURE_INVALID: { status: 401, retryable: false },
   GW_ERR_UNAUTHENTICATED: { status: 401, retryable: false },
   GW_ERR_FORBIDDEN: { status: 403, retryable: false },
@@ -34,14 +36,17 @@ export class GatewayError extends Error {
   readonly retryable: boolean;
   /** Structured detail safe to show to the caller (never secrets). */
   readonly details: unknown;
+  /** When the caller may try again, in whole seconds; HTTP answers carry it as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  constructor(code: ErrorCode, message: string, details?: unknown, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'GatewayError';
     this.code = code;
     this.status = ERROR_CATALOG[code].status;
     this.retryable = ERROR_CATALOG[code].retryable;
     this.details = details;
+    this.retryAfterSeconds = options.retryAfterSeconds === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterSeconds));
   }
 
   toJSON(): { code: ErrorCode; message: string; details?: unknown } {
@@ -49,6 +54,12 @@ export class GatewayError extends Error {
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, details: this.details };
   }
+}
+
+/** A 429: over a request limit, allowed again in `retryAfterSeconds` (also in the body's details). */
+export function rateLimitedError(message: string, retryAfterSeconds: number): GatewayError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new GatewayError('GW_ERR_RATE_LIMITED', message, { retryAfterSeconds: seconds }, { retryAfterSeconds: seconds });
 }
 
 export function isGatewayError(err: unknown): err is GatewayError {

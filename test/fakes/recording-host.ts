@@ -3,6 +3,9 @@ import pino from 'pino';
 import type { ChannelAdapter, ChannelHost, IngestResult } from '../../src/core/channel';
 import type { InboundEvent, ParsedEvent } from '../../src/core/message';
 import { MemoryRateBudget } from '../../src/cluster/memory-rate-budget';
+import { MemoryRequestCounter } from '../../src/cluster/memory-request-counter';
+import { RATE_LIMIT_DEFAULTS } from '../../src/core/rate-limits';
+import { createRateLimits } from '../../src/server/rate-limiter';
 
 export interface RecordingHost {
   host: ChannelHost;
@@ -51,6 +54,7 @@ export function recordingHost(channel: () => ChannelAdapter, extra: Partial<Chan
     uploads: { signedUrl: (base: string, id: string) => `${base}/uploads/${id}?sig=x` },
     publicUrl: () => 'https://gw.example.com',
     rateBudget: new MemoryRateBudget(),
+    rateLimits: createRateLimits({ rules: RATE_LIMIT_DEFAULTS, counter: new MemoryRequestCounter(), trust: () => false }),
     ...extra,
   } as unknown as ChannelHost;
   return {

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { GatewayError } from '../core/errors';
 import type { UploadStore } from '../uploads/upload-store';
+import { embeddable } from './security-headers';
 
 /**
  * GET /uploads/:id?exp=&sig= — serves an attachment to whoever holds a valid signed link
@@ -20,6 +21,8 @@ export function mountUploadRoutes(router: Router, uploads: UploadStore): void {
       res.setHeader('Content-Type', meta.mime);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      // Shown in the widget on customer sites (<img> from another origin); the signed link is the access check.
+      embeddable(res);
       res.setHeader('Cache-Control', 'private, max-age=3600');
       res.setHeader('Content-Disposition', `${meta.inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(meta.name)}`);
       res.sendFile(file, (err) => err && next(err));

@@ -1,4 +1,4 @@
-import { MAX_TEXT_LENGTH, type MessageContent } from '../../src/core/message';
+import { isStorableId, MAX_TEXT_LENGTH, type MessageContent } from '../../src/core/message';
 import type { RawAttachment, RawMessage } from './types';
 
 /**
@@ -103,8 +103,9 @@ function fileNameOf(url: string): string | null {
   }
 }
 
+/** A platform id as a string; null when there is none or it is unusable as a key (over 255 characters, NUL, unpaired surrogates). */
 export function idString(value: unknown): string | null {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'string' && value.trim() !== '') return isStorableId(value.trim()) ? value.trim() : null;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }

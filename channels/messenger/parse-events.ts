@@ -1,4 +1,4 @@
-import type { EventOrigin, ParsedEvent } from '../../src/core/message';
+import { isStorableId, type EventOrigin, type ParsedEvent } from '../../src/core/message';
 import { idString } from './parse-content';
 import type { RawMessagingItem } from './types';
 
@@ -25,7 +25,8 @@ export function ignored(reason: string, raw?: unknown): ParsedEvent {
 export function receiptEvent(item: RawMessagingItem, origin: EventOrigin): ParsedEvent {
   if (item.delivery) {
     const d = item.delivery;
-    const mids = Array.isArray(d.mids) ? d.mids.filter((m): m is string => typeof m === 'string' && m !== '') : typeof d.mid === 'string' ? [d.mid] : [];
+    const usable = (m: unknown): m is string => typeof m === 'string' && m !== '' && isStorableId(m);
+    const mids = Array.isArray(d.mids) ? d.mids.filter(usable).slice(0, 1000) : usable(d.mid) ? [d.mid] : [];
     return { kind: 'delivery', origin, externalIds: mids, watermark: msDate(d.watermark) };
   }
   return { kind: 'read', origin, externalIds: [], watermark: msDate(item.read?.watermark) };
@@ -94,6 +95,11 @@ export function handoverEvent(item: RawMessagingItem, origin: EventOrigin, appId
   return { kind: 'handover', origin, ownedByUs, detail: `app_roles: ${listed.join(', ') || 'none'}` };
 }
 
+/** The largest epoch ms a JS Date holds (year 275760); beyond it `new Date()` is Invalid Date. */
+const MAX_EPOCH_MS = 8.64e15;
+
+/** Epoch ms → Date; null unless it is a time a Date (and the database) can hold. */
 export function msDate(value: unknown): Date | null {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? new Date(value) : null;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_EPOCH_MS ? new Date(value) : null;
 }
+

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../../src/core/errors';
-import { formatIssues, inboundMessageSchema, type EventOrigin, type InboundMessage, type MessageContent, type ParsedEvent } from '../../src/core/message';
+import { formatIssues, inboundMessageSchema, isStorableId, messageContentSchema, type EventOrigin, type InboundMessage, type MessageContent, type ParsedEvent } from '../../src/core/message';
 import { idString, messageParts } from './parse-content';
 import { CHANNEL, handoverEvent, ignored, isHandover, msDate, reactionEvent, receiptEvent, referralEvent } from './parse-events';
 import type { RawEntry, RawMessagingItem } from './types';
@@ -131,6 +131,7 @@ function postbackEvent(item: RawMessagingItem, origin: EventOrigin, standby: boo
 function echoEvent(item: RawMessagingItem, origin: EventOrigin, ctx: ParseContext): ParsedEvent {
   const msg = item.message ?? {};
   if (typeof msg.mid !== 'string' || msg.mid === '') return ignored('echo without mid', item);
+  if (!isStorableId(msg.mid)) return ignored('echo with an unusable mid (too long, NUL or unpaired surrogates)', item);
   const echoAppId = idString(msg.app_id);
   const metadata = typeof msg.metadata === 'string' ? msg.metadata : '';
   const appsKnown = ctx.appId !== undefined && echoAppId !== null;
@@ -138,7 +139,10 @@ function echoEvent(item: RawMessagingItem, origin: EventOrigin, ctx: ParseContex
   const ours = appsKnown ? echoAppId === ctx.appId : marked;
   const id = ours && marked ? Number(metadata.slice(METADATA_PREFIX.length)) : NaN;
   const outboundMessageId = Number.isSafeInteger(id) && id > 0 ? id : null;
-  const content = messageParts(msg)[0] ?? null;
+  // Stored as a message when typed outside Omnigate: it must pass the core model like any other.
+  const part = messageParts(msg)[0];
+  const checked = part ? messageContentSchema.safeParse(part) : null;
+  const content = checked?.success ? checked.data : null;
   return { kind: 'echo', origin, externalId: msg.mid, content, ours, outboundMessageId, raw: item };
 }
 
@@ -157,7 +161,8 @@ function messageEvent(externalId: string, content: MessageContent, item: RawMess
   // `ignored` instead of failing the whole webhook later.
   const check = inboundMessageSchema.safeParse(message);
   if (!check.success) return ignored(`message not accepted by the core model: ${formatIssues(check.error)}`, item);
-  return { kind: 'message', message, standby };
+  // What the core model made of it: text it cannot store (NUL, unpaired surrogates) is cleaned.
+  return { kind: 'message', message: check.data, standby };
 }
 
 function sha1(s: string): string {

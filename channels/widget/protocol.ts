@@ -87,6 +87,8 @@ export interface WidgetMessage {
 export interface WidgetError {
   code: string;
   message: string;
+  /** With WIDGET_RATE_LIMITED: seconds until the event is accepted again. */
+  retryAfterSeconds?: number;
 }
 
 export type Ack<T> = (result: ({ ok: true } & T) | { ok: false; error: WidgetError }) => void;

@@ -1,4 +1,4 @@
-import { contactProfileSchema, formatIssues, inboundMessageSchema, type ContactProfile, type EventOrigin, type ParsedEvent } from '../../src/core/message';
+import { contactProfileSchema, formatIssues, inboundMessageSchema, isStorableId, type ContactProfile, type EventOrigin, type ParsedEvent } from '../../src/core/message';
 import { contentsOf } from './parse-content';
 import type { ZaloWebhookRaw } from './types';
 
@@ -123,6 +123,7 @@ function messages(name: string, raw: ZaloWebhookRaw, origin: EventOrigin, extern
 
 /** `sender.admin_id` is present when a person typed it in Zalo's OA chat tool; absent for API sends (ours). ref: channels.md §2.3 [Z10] */
 function echo(suffix: string, raw: ZaloWebhookRaw, origin: EventOrigin, externalId: string): ParsedEvent {
+  if (!isStorableId(externalId)) return ignored(`oa_send_${suffix.slice(0, 40)}: unusable message id`, raw);
   const result = contentsOf(suffix, raw.message ?? {});
   const ours = id(raw.sender?.admin_id) === undefined;
   return { kind: 'echo', origin, externalId, content: result.ok ? (result.contents[0] ?? null) : null, ours, outboundMessageId: null, raw };
@@ -150,11 +151,13 @@ function submittedProfile(raw: ZaloWebhookRaw): ContactProfile | null {
 
 function timeOf(raw: ZaloWebhookRaw, ctx: ParseContext): Date {
   const ms = Number(raw.timestamp);
-  return Number.isFinite(ms) && ms > 0 ? new Date(ms) : ctx.receivedAt;
+  // 8.64e15: the last epoch ms a Date holds (beyond it, Invalid Date).
+  return Number.isFinite(ms) && ms > 0 && ms <= 8.64e15 ? new Date(ms) : ctx.receivedAt;
 }
 
+/** A platform id as a string; undefined when there is none or it is unusable as a key (over 255 characters, NUL, unpaired surrogates). */
 function id(v: unknown): string | undefined {
-  if (typeof v === 'string') return v.trim() === '' ? undefined : v;
+  if (typeof v === 'string') return v.trim() === '' || !isStorableId(v) ? undefined : v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
 }

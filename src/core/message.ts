@@ -11,38 +11,55 @@ import { GatewayError } from './errors';
 export const MAX_TEXT_LENGTH = 5000;
 const MAX_URL_LENGTH = 2048;
 
-const text = z.string().min(1, 'must not be empty');
-const url = z.string().max(MAX_URL_LENGTH).url();
+/**
+ * Text PostgreSQL can store: `text` and `jsonb` refuse NUL, `jsonb` refuses lone UTF-16
+ * surrogate halves. Both arrive in webhooks as JSON escapes (`\u0000`, `\ud800`) and in
+ * socket payloads; removed (NUL) or replaced by U+FFFD here, at the model's edge, so a
+ * hostile character never fails a transaction (and a webhook body never retries forever).
+ */
+export function storableText(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what must go
+  return value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\uFFFD');
+}
+
+/** An id the store can key on as given: no NUL, no lone surrogate, at most 255 characters (btree keys have a size limit). */
+export function isStorableId(value: string): boolean {
+  return value.length <= 255 && storableText(value) === value;
+}
+
+const str = () => z.string().overwrite(storableText);
+const text = str().min(1, 'must not be empty');
+const url = str().max(MAX_URL_LENGTH).url();
 
 export const quickReplySchema = z.object({
-  title: z.string().min(1).max(80),
-  payload: z.string().min(1).max(1000),
+  title: str().min(1).max(80),
+  payload: str().min(1).max(1000),
 });
 export type QuickReply = z.infer<typeof quickReplySchema>;
 
 export const messageContentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text, quickReplies: z.array(quickReplySchema).max(13).optional() }),
-  z.object({ type: z.literal('image'), url, caption: z.string().max(MAX_TEXT_LENGTH).optional() }),
+  z.object({ type: z.literal('image'), url, caption: str().max(MAX_TEXT_LENGTH).optional() }),
   z.object({
     type: z.literal('file'),
     url,
-    name: z.string().max(255).optional(),
+    name: str().max(255).optional(),
     size: z.number().int().nonnegative().optional(),
-    mimeType: z.string().max(255).optional(),
+    mimeType: str().max(255).optional(),
   }),
   z.object({ type: z.literal('audio'), url }),
   z.object({ type: z.literal('video'), url }),
-  z.object({ type: z.literal('sticker'), url: url.optional(), stickerId: z.string().max(255).optional() }),
+  z.object({ type: z.literal('sticker'), url: url.optional(), stickerId: str().max(255).optional() }),
   z.object({
     type: z.literal('location'),
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
-    label: z.string().max(500).optional(),
+    label: str().max(500).optional(),
   }),
   /** A tap on a quick reply: `text` is what the contact saw, `payload` what we attached. */
-  z.object({ type: z.literal('quick_reply'), text, payload: z.string().min(1).max(1000) }),
+  z.object({ type: z.literal('quick_reply'), text, payload: str().min(1).max(1000) }),
   /** A button press that is not a quick reply (Messenger postback, Get Started). */
-  z.object({ type: z.literal('postback'), title: z.string().max(1000).optional(), payload: z.string().min(1).max(1000) }),
+  z.object({ type: z.literal('postback'), title: str().max(1000).optional(), payload: str().min(1).max(1000) }),
 ]);
 
 export type MessageContent = z.infer<typeof messageContentSchema>;
@@ -71,20 +88,20 @@ export function contentText(content: MessageContent): string {
 }
 
 export const contactProfileSchema = z.object({
-  name: z.string().max(255).optional(),
+  name: str().max(255).optional(),
   avatarUrl: url.optional(),
-  phone: z.string().max(32).optional(),
-  email: z.string().max(255).email().optional(),
+  phone: str().max(32).optional(),
+  email: str().max(255).email().optional(),
 });
 export type ContactProfile = z.infer<typeof contactProfileSchema>;
 
 /** An id as it comes from a platform: always a string (Messenger/Zalo ids overflow doubles). */
-const externalId = z.string().min(1).max(255);
+const externalId = z.string().min(1).max(255).refine(isStorableId, 'must not contain NUL or unpaired surrogates');
 
 export const inboundMessageSchema = z.object({
   kind: z.literal('message'),
   /** Channel id, e.g. `widget`, `messenger`, `zalo`. */
-  channel: z.string().min(1).max(32),
+  channel: z.string().min(1).max(32).refine(isStorableId, 'must not contain NUL or unpaired surrogates'),
   /** The business account on that channel: widget inbox key, Facebook Page id, Zalo OA id. */
   accountId: externalId,
   /** The contact on that account: visitor id, PSID, Zalo user id. */

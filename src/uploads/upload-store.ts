@@ -1,9 +1,9 @@
-import type { MessageContent } from '../core/message';
+import { storableText, type MessageContent } from '../core/message';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { GatewayError } from '../core/errors';
-import { sniffContentType } from './content-sniffer';
+import { sniffContentType, type SniffedType } from './content-sniffer';
 
 export interface StoredUpload {
   id: string;
@@ -37,7 +37,7 @@ export class UploadStore {
     const type = sniffContentType(data);
     if (!type) throw new GatewayError('GW_ERR_CONTENT_UNSUPPORTED', 'file type not allowed (images, PDF and Office documents only)');
     const id = randomUUID();
-    const safeName = sanitizeName(name, type.extension);
+    const safeName = sanitizeName(name, type);
     const meta: StoredUpload = { id, mime: type.mime, name: safeName, size: data.length, inline: type.inline, owner, createdAt: new Date().toISOString() };
     await fs.mkdir(this.dir, { recursive: true });
     await fs.writeFile(path.join(this.dir, id), data);
@@ -73,9 +73,23 @@ export class UploadStore {
   }
 }
 
-function sanitizeName(name: string, extension: string): string {
-  const base = name.normalize('NFC').replace(/[\\/\0\r\n"]/g, '_').slice(0, 120).trim();
-  return base || `file.${extension}`;
+/** Control characters, and the invisible ones that reorder or hide text (`invoice\u202Efdp.exe` shows as "invoiceexe.pdf"). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * The name a file is stored and downloaded under: no path separators, quotes, control or
+ * bidi characters, no leading dots, at most 120 characters — and an ending that matches
+ * the content (a PDF named `report.html` downloads as `report.html.pdf`).
+ */
+export function sanitizeName(name: string, type: Pick<SniffedType, 'extension' | 'extensions'>): string {
+  // Cut by code points, never inside a surrogate pair (a lone half would break the download header).
+  const cut = (s: string, n: number) => [...s].slice(0, n).join('');
+  let base = cut(storableText(name.normalize('NFC')).replace(INVISIBLE, '').replace(/[\\/"]/g, '_').trim().replace(/^\.+/, ''), 120).trim();
+  if (!base) return `file.${type.extension}`;
+  const ending = /\.([A-Za-z0-9]{1,8})$/.exec(base)?.[1]?.toLowerCase();
+  if (!ending || !type.extensions.includes(ending)) base = `${cut(base, 110)}.${type.extension}`;
+  return base;
 }
 
 export function uploadIdOf(url: string): string | null {

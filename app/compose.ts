@@ -1,6 +1,7 @@
 import { createGateway, type Gateway } from '../src/server/gateway';
 import { createLogger, type Logger } from '../src/server/logger';
 import { openStore } from '../src/store/database';
+import { openSecretBox } from '../src/secrets/key-source';
 import type { ChannelAdapter } from '../src/core/channel';
 import { createInbox } from '../src/store/repos/inboxes';
 import type { Db } from '../src/store/unit-of-work';
@@ -27,29 +28,32 @@ import type { Settings } from './settings';
  */
 export async function composeGateway(settings: Settings, logger: Logger = createLogger(settings.core.logLevel)): Promise<Gateway> {
   const config = settings.core;
+  // Before the store: a missing key stops the start before anything is opened (src/secrets/key-source.ts).
+  const secrets = openSecretBox(config, logger);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const channels: ChannelAdapter[] = [createWidgetChannel()];
-  const messenger = settings.messenger ? createMessengerChannel(settings.messenger, { pageStore: new DbPageStore(store.db) }) : null;
+  const messenger = settings.messenger ? createMessengerChannel(settings.messenger, { pageStore: new DbPageStore(store.db, secrets) }) : null;
   if (messenger) channels.push(messenger);
-  const zalo = settings.zalo ? createZaloChannel(settings.zalo, { store: new DbTokenStore(store.db, store.kind) }) : null;
+  const zalo = settings.zalo ? createZaloChannel(settings.zalo, { store: new DbTokenStore(store.db, store.kind, secrets) }) : null;
   if (zalo) channels.push(zalo);
   const db = store.db;
   const embedding = await loadEmbeddingProvider(settings.faqEmbeddingDir);
   const faq = new FaqBot((inboxId) => entriesForInbox(db, inboxId), { embedding });
-  const webhook = new WebhookBot((inboxId) => webhookTargetOf(db, inboxId), logger);
+  const webhook = new WebhookBot((inboxId) => webhookTargetOf(db, secrets, inboxId), logger);
   return createGateway({
     config,
     logger,
     store,
+    secrets,
     channels,
-    bot: new InboxBot(db, faq, webhook),
+    bot: new InboxBot(db, secrets, faq, webhook),
     mount: async (gateway) => {
       await ensureChannelInboxes(db, settings);
       gateway.api.router.use(faqAdminRoutes(db, gateway.api, faq));
       gateway.api.router.use(
         botDecisionRoute({
           inboxOf: async (id) => (await db.selectFrom('conversations').select('inbox_id').where('id', '=', id).executeTakeFirst())?.inbox_id ?? null,
-          targetOf: (inboxId) => webhookTargetOf(db, inboxId),
+          targetOf: (inboxId) => webhookTargetOf(db, secrets, inboxId),
           apply: (id, decision, question) => gateway.applyBotDecision(id, decision, question),
         }),
       );
@@ -59,7 +63,7 @@ export async function composeGateway(settings: Settings, logger: Logger = create
         gateway.api.describe(messengerAdminPaths);
       }
       if (zalo) {
-        const routes = zaloAdminRoutes({ db, api: gateway.api, channel: zalo, publicUrl: () => gateway.publicUrl() });
+        const routes = zaloAdminRoutes({ db, api: gateway.api, channel: zalo, publicUrl: () => gateway.publicUrl(), secrets });
         gateway.api.router.use(routes.api);
         gateway.routes.use(routes.callback);
         gateway.api.describe(zaloAdminPaths);

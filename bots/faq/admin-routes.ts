@@ -1,7 +1,10 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { rowId, rowIdParam } from '../../src/api/row-id';
 import { GatewayError } from '../../src/core/errors';
 import { parse, type ApiRouter } from '../../src/api/api-router';
+import { seesAll } from '../../src/api/access';
+import type { AgentView } from '../../src/api/auth-service';
 import type { PathItem } from '../../src/api/openapi';
 import type { Db } from '../../src/store/unit-of-work';
 import type { FaqBot, StoredFaqEntry } from './faq-bot';
@@ -14,7 +17,7 @@ const entryBody = z.object({
   variants: z.array(z.string().trim().min(1).max(1000)).max(50).default([]),
   answer: z.string().trim().min(1).max(5000),
   lang: z.enum(['vi', 'en']).default('vi'),
-  inboxId: z.number().int().positive().nullable().default(null),
+  inboxId: rowId.nullable().default(null),
 });
 /** A patch: only what is given changes (no defaults, unlike entryBody). */
 const patchBody = z
@@ -23,10 +26,21 @@ const patchBody = z
     variants: z.array(z.string().trim().min(1).max(1000)).max(50),
     answer: z.string().trim().min(1).max(5000),
     lang: z.enum(['vi', 'en']),
-    inboxId: z.number().int().positive().nullable(),
+    inboxId: rowId.nullable(),
   })
   .partial();
 const idParam = z.object({ id: z.string().min(1).max(100) });
+const importQuery = z.object({ inbox: rowIdParam.nullable().default(null), format: z.enum(['csv', 'json']).optional() });
+
+/** An entry's inbox must exist (a 400 naming it, rather than the foreign key's error). */
+async function assertInbox(db: Db, inboxId: number | null): Promise<void> {
+  if (inboxId === null) return;
+  if (!(await db.selectFrom('inboxes').select('id').where('id', '=', inboxId).executeTakeFirst())) throw new GatewayError('GW_ERR_VALIDATION', `no inbox ${inboxId}`);
+}
+
+async function memberInboxIds(db: Db, agentId: number): Promise<number[]> {
+  return (await db.selectFrom('inbox_members').select('inbox_id').where('agent_id', '=', agentId).execute()).map((m) => m.inbox_id);
+}
 
 /**
  * The FAQ knowledge base over the API: everyone signed in reads it, admins edit it
@@ -38,12 +52,16 @@ export function faqAdminRoutes(db: Db, api: ApiRouter, bot: FaqBot): Router {
   const anyAgent = api.requireAgent();
   const admin = api.requireAgent('admin');
 
-  r.get('/faq', anyAgent, async (_req, res) => {
-    res.json({ items: await allEntries(db) });
+  // An agent reads the entries for every inbox and those of its own inboxes (src/api/access.ts).
+  const visibleEntries = async (agent: AgentView) => allEntries(db, seesAll(agent) ? null : await memberInboxIds(db, agent.id));
+
+  r.get('/faq', anyAgent, async (req, res) => {
+    res.json({ items: await visibleEntries(req.session!.agent) });
   });
 
   r.post('/faq', admin, async (req, res) => {
     const b = parse(entryBody, req.body);
+    await assertInbox(db, b.inboxId);
     const id = b.id ?? slug(b.question);
     if (await db.selectFrom('faq_entries').select('id').where('id', '=', id).executeTakeFirst()) throw new GatewayError('GW_ERR_VALIDATION', `an entry with id "${id}" exists`);
     const saved = await upsertEntry(db, { ...b, id });
@@ -56,6 +74,7 @@ export function faqAdminRoutes(db: Db, api: ApiRouter, bot: FaqBot): Router {
     const row = await db.selectFrom('faq_entries').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new GatewayError('GW_ERR_NOT_FOUND', 'FAQ entry not found');
     const patch = parse(patchBody, req.body);
+    await assertInbox(db, patch.inboxId ?? null);
     const current = toEntry(row);
     const next: StoredFaqEntry = {
       ...current,
@@ -77,8 +96,9 @@ export function faqAdminRoutes(db: Db, api: ApiRouter, bot: FaqBot): Router {
   r.post('/faq/import', admin, express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' }), async (req, res) => {
     const text = typeof req.body === 'string' ? req.body : req.rawBody?.toString('utf8') ?? '';
     const format = req.is('text/csv') || req.query.format === 'csv' ? 'csv' : 'json';
-    const inboxId = req.query.inbox ? Number(req.query.inbox) : null;
-    const entries = parseFaqFile(text, format).map((e) => ({ ...e, inboxId: Number.isSafeInteger(inboxId) ? inboxId : null }));
+    const { inbox: inboxId } = parse(importQuery, req.query);
+    await assertInbox(db, inboxId);
+    const entries = parseFaqFile(text, format).map((e) => ({ ...e, inboxId }));
     const imported = await importEntries(db, entries);
     bot.reset();
     res.json({ imported });
@@ -86,7 +106,7 @@ export function faqAdminRoutes(db: Db, api: ApiRouter, bot: FaqBot): Router {
 
   r.get('/faq/export', anyAgent, async (req, res) => {
     const format = req.query.format === 'csv' ? 'csv' : 'json';
-    const body = serializeFaq(await allEntries(db), format);
+    const body = serializeFaq(await visibleEntries(req.session!.agent), format);
     res.setHeader('Content-Disposition', `attachment; filename="faq.${format}"`);
     res.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json').send(body);
   });

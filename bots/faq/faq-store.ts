@@ -26,8 +26,11 @@ export async function entriesForInbox(db: Db, inboxId: number): Promise<StoredFa
   return rows.map(toEntry);
 }
 
-export async function allEntries(db: Db): Promise<StoredFaqEntry[]> {
-  return (await db.selectFrom('faq_entries').selectAll().orderBy('id').execute()).map(toEntry);
+/** Every entry, or (`inboxIds` given) those for every inbox plus those of these inboxes. */
+export async function allEntries(db: Db, inboxIds: readonly number[] | null = null): Promise<StoredFaqEntry[]> {
+  let q = db.selectFrom('faq_entries').selectAll();
+  if (inboxIds) q = q.where((eb) => eb.or([eb('inbox_id', 'is', null), ...(inboxIds.length > 0 ? [eb('inbox_id', 'in', inboxIds)] : [])]));
+  return (await q.orderBy('id').execute()).map(toEntry);
 }
 
 export async function upsertEntry(db: Db, e: StoredFaqEntry, now = new Date()): Promise<StoredFaqEntry> {

@@ -3,10 +3,11 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { ChannelAddress, ChannelHost } from '../../src/core/channel';
 import { isGatewayError } from '../../src/core/errors';
-import type { ContactProfile, MessageContent } from '../../src/core/message';
-import { RateLimiter } from '../../src/server/rate-limiter';
+import { storableText, type ContactProfile, type MessageContent } from '../../src/core/message';
+import type { RateLimitName } from '../../src/core/rate-limits';
 import { UPLOAD_SCHEME } from '../../src/uploads/upload-store';
 import { verifyToken } from './visitor-token';
+import { embedVerdict } from './inbox-settings';
 import { ownerOf } from './http-routes';
 import { toWidgetMessage } from './to-widget-message';
 import { MAX_WIDGET_TEXT, WIDGET_ERRORS, type Ack, type ClientToServerEvents, type ServerToClientEvents, type WidgetError } from './protocol';
@@ -34,7 +35,8 @@ const sendSchema = z.object({
   ]),
 });
 const profileSchema = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
+  // NUL and lone surrogates cannot be stored in PostgreSQL text: cleaned like message text.
+  name: z.string().overwrite(storableText).trim().min(1).max(120).optional(),
   phone: z.string().trim().regex(/^\+?[0-9 .()-]{8,20}$/, 'invalid phone number').optional(),
   email: z.string().trim().email().max(200).optional(),
 });
@@ -46,7 +48,12 @@ const offlineSchema = profileSchema.extend({ message: text });
  * their history. Each visitor's sockets share a room; each conversation has one.
  */
 export function attachWidgetSockets(nsp: WidgetNamespace, host: ChannelHost, tokenSecret: Buffer): void {
-  const messageLimiter = new RateLimiter(60, 60_000);
+  /** Counts the event on every limit given; over any, the ack error with the longest wait. */
+  const overLimit = async (checks: readonly [RateLimitName, string][], message: string): Promise<WidgetError | null> => {
+    let wait = 0;
+    for (const [name, key] of checks) wait = Math.max(wait, await host.rateLimits.get(name).hit(key));
+    return wait > 0 ? { code: WIDGET_ERRORS.rateLimited, message, retryAfterSeconds: wait } : null;
+  };
 
   nsp.use(async (socket, next) => {
     const auth = socket.handshake.auth as { inbox?: unknown; token?: unknown };
@@ -55,12 +62,18 @@ export function attachWidgetSockets(nsp: WidgetNamespace, host: ChannelHost, tok
     if (!claims) return next(withData(new Error(WIDGET_ERRORS.invalidToken), 'visitor token is invalid or expired; start a new session'));
     const inbox = await host.directory.findInbox('widget', inboxKey).catch(() => null);
     if (!inbox) return next(withData(new Error(WIDGET_ERRORS.unknownInbox), 'no such inbox'));
+    // Browsers always send Origin on a WebSocket or cross-origin polling handshake: the inbox's sites only.
+    const verdict = embedVerdict(inbox.settings, socket.handshake.headers.origin);
+    if (!verdict.ok) return next(withData(new Error(verdict.code), verdict.message));
     socket.data = { inboxKey, inboxId: inbox.id, visitorId: claims.v, profile: undefined };
     next();
   });
 
   nsp.on('connection', (socket) => {
     const { inboxKey, visitorId } = socket.data;
+    // Per-IP limits see the visitor's address (TRUST_PROXY), not the load balancer's.
+    const ip = host.rateLimits.clientIp(socket.request);
+    const visitorKey = `${inboxKey}:${visitorId}`;
     const address: ChannelAddress = { channel: 'widget', accountId: inboxKey, externalUserId: visitorId };
     // Handlers are registered before any await: events sent right after connect must not be lost.
     void socket.join(visitorRoom(inboxKey, visitorId));
@@ -70,7 +83,8 @@ export function attachWidgetSockets(nsp: WidgetNamespace, host: ChannelHost, tok
       const reply = safeAck(ack);
       const parsed = sendSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: invalid(parsed.error.issues[0]?.message) });
-      if (messageLimiter.hit(visitorId) > 0) return reply({ ok: false, error: { code: WIDGET_ERRORS.rateLimited, message: 'too many messages; slow down' } });
+      const limited = await overLimit([['widget_message_visitor', visitorKey], ['widget_message_ip', ip]], 'too many messages; slow down');
+      if (limited) return reply({ ok: false, error: limited });
       try {
         const content = await toCoreContent(parsed.data.content, host, ownerOf(inboxKey, visitorId));
         const externalId = `${visitorId}:${parsed.data.clientId}`;
@@ -122,6 +136,8 @@ export function attachWidgetSockets(nsp: WidgetNamespace, host: ChannelHost, tok
       const reply = safeAck(ack);
       const parsed = offlineSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: invalid(parsed.error.issues[0]?.message) });
+      const limited = await overLimit([['widget_offline_visitor', visitorKey], ['widget_message_ip', ip]], 'too many offline messages; try again later');
+      if (limited) return reply({ ok: false, error: limited });
       const { message, ...profile } = parsed.data;
       socket.data.profile = { ...socket.data.profile, ...profile };
       try {

@@ -9,7 +9,7 @@ import type { AgentView } from './auth-service';
  * belong to. Anything outside that is "not found" (404), never "forbidden", so ids
  * cannot be probed.
  */
-export function seesAll(agent: AgentView): boolean {
+export function seesAll(agent: Pick<AgentView, 'role'>): boolean {
   return agent.role === 'admin' || agent.role === 'supervisor';
 }
 

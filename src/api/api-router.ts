@@ -2,9 +2,11 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { z } from 'zod';
 import { GatewayError } from '../core/errors';
 import { formatIssues } from '../core/message';
-import { RateLimiter } from '../server/rate-limiter';
+import { decodePercent } from '../core/percent-decoding';
+import type { RateLimits } from '../core/rate-limits';
 import type { AuthService, Role, Session } from './auth-service';
 import { baseDocument, type PathItem } from './openapi';
+import { tagAccess } from './route-access';
 
 export const SESSION_COOKIE = 'omnigate_session';
 
@@ -13,6 +15,8 @@ declare module 'express-serve-static-core' {
     session?: Session;
     /** The exact bytes of a JSON body, for routes that check a signature over them. */
     rawBody?: Buffer;
+    /** The gateway's request limits, for API routes with limits of their own (bot decisions). */
+    rateLimits?: RateLimits;
   }
 }
 
@@ -23,6 +27,12 @@ export interface ApiRouter {
   requireAgent(...roles: Role[]): RequestHandler;
   /** Add paths (relative to /api/v1) to the OpenAPI document. */
   describe(paths: Record<string, PathItem>): void;
+  /**
+   * These agents' sessions, role or inbox memberships changed (logout, an admin's edit):
+   * whoever holds live connections for them (the agents' realtime namespace) checks again.
+   */
+  accessChanged(agentIds: readonly number[]): Promise<void>;
+  onAccessChanged(listener: (agentIds: readonly number[]) => Promise<void>): void;
   readonly openapi: ReturnType<typeof baseDocument>;
 }
 
@@ -33,8 +43,18 @@ const loginSchema = z.object({ email: z.string().trim().email().max(200), passwo
  * middleware (bearer token for API clients; httpOnly cookie + X-CSRF-Token header for
  * the web inbox). Feature routers are added by the gateway and by the composition root.
  */
-export function createApiRouter(auth: AuthService, options: { secureCookies: boolean }): ApiRouter {
+export function createApiRouter(auth: AuthService, options: { secureCookies: boolean; limits: RateLimits }): ApiRouter {
   const router = express.Router();
+  const { limits } = options;
+  // Before the body is read: calls without credentials count per client address (api_ip);
+  // signed-in agents count per session in requireAgent, once the token is known to be real,
+  // so an invented token never earns a budget of its own. These routes have their own limits.
+  const ownLimits = new Set(['/auth/login', '/bot/decisions']);
+  router.use(async (req, _res, next) => {
+    req.rateLimits = limits;
+    if (credentials(req).token === null && !ownLimits.has(req.path)) await limits.get('api_ip').enforce(clientIp(req), 'too many requests from this address; try again later');
+    next();
+  });
   router.use(
     express.json({
       limit: '1mb', // FAQ imports are the largest bodies
@@ -43,14 +63,16 @@ export function createApiRouter(auth: AuthService, options: { secureCookies: boo
       },
     }),
   );
-  const loginLimiter = new RateLimiter(20, 60_000);
 
   const requireAgent = (...roles: Role[]): RequestHandler =>
-    async (req: Request, _res: Response, next: NextFunction) => {
+    tagAccess(async (req: Request, _res: Response, next: NextFunction) => {
       try {
         const { token, viaCookie } = credentials(req);
         const session = token ? await auth.authenticate(token) : null;
+        // A token that opens nothing counts like none at all; a real one on its own session (once per request).
+        if (!session && token) await limits.get('api_ip').enforce(clientIp(req), 'too many requests from this address; try again later');
         if (!session) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
+        if (!req.session) await limits.get('api_token').enforce(session.id, 'too many requests for this session; slow down');
         if (viaCookie && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get('x-csrf-token') !== session.csrfToken) {
           throw new GatewayError('GW_ERR_FORBIDDEN', 'missing or wrong X-CSRF-Token header');
         }
@@ -60,16 +82,12 @@ export function createApiRouter(auth: AuthService, options: { secureCookies: boo
       } catch (err) {
         next(err);
       }
-    };
+    }, { kind: 'agent', roles });
 
   router.post('/auth/login', async (req, res) => {
-    const wait = loginLimiter.hit(`login:${req.ip}`);
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(wait));
-      throw new GatewayError('GW_ERR_RATE_LIMITED', 'too many login attempts; try again later');
-    }
+    await limits.get('login_ip').enforce(clientIp(req), 'too many login attempts from this address; try again later');
     const body = parse(loginSchema, req.body);
-    const { token, session } = await auth.login(body.email, body.password);
+    const { token, session } = await auth.login(body.email, body.password, clientIp(req));
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: options.secureCookies, path: '/', maxAge: 12 * 3_600_000 });
     res.json({ token, agent: session.agent, csrfToken: session.csrfToken });
   });
@@ -77,6 +95,7 @@ export function createApiRouter(auth: AuthService, options: { secureCookies: boo
   router.post('/auth/logout', requireAgent(), async (req, res) => {
     const { token } = credentials(req);
     if (token) await auth.logout(token);
+    await accessChanged([req.session!.agent.id]);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
@@ -85,12 +104,23 @@ export function createApiRouter(auth: AuthService, options: { secureCookies: boo
     res.json({ agent: req.session!.agent, csrfToken: req.session!.csrfToken });
   });
 
+  const accessListeners: ((agentIds: readonly number[]) => Promise<void>)[] = [];
+  // Awaited by the route that made the change: when it answers, live connections already follow it.
+  async function accessChanged(agentIds: readonly number[]): Promise<void> {
+    await Promise.all(accessListeners.map((l) => l(agentIds)));
+  }
+
   const openapi = baseDocument();
   router.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
 
-  return { router, requireAgent, openapi, describe: (paths) => Object.assign(openapi.paths, paths) };
+  return { router, requireAgent, openapi, describe: (paths) => Object.assign(openapi.paths, paths), accessChanged, onAccessChanged: (l) => void accessListeners.push(l) };
+}
+
+/** The client's address under TRUST_PROXY (Express's req.ip). */
+function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 function credentials(req: Request): { token: string | null; viaCookie: boolean } {
@@ -100,11 +130,12 @@ function credentials(req: Request): { token: string | null; viaCookie: boolean }
   return { token: cookie, viaCookie: cookie !== null };
 }
 
-function readCookie(header: string | undefined, name: string): string | null {
+/** A cookie's value; null when absent or not valid percent-encoding (it then opens nothing). */
+export function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k === name) return decodePercent(v.join('='));
   }
   return null;
 }

@@ -4,6 +4,8 @@ import { GatewayError } from '../core/errors';
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { Db } from '../store/unit-of-work';
 import type { AgentRow } from '../store/schema';
+import type { RateLimits } from '../core/rate-limits';
+import { LoginGuard } from './login-guard';
 
 export type Role = AgentRow['role'];
 
@@ -17,53 +19,47 @@ export interface AgentView {
 export interface Session {
   agent: AgentView;
   csrfToken: string;
+  /** The token's SHA-256: names the session (live sockets keep it to be checked again) without being a credential. */
+  id: string;
+  expiresAt: Date;
 }
 
 const SESSION_TTL_MS = 12 * 3_600_000;
-const MAX_FAILED_LOGINS = 5;
-const LOCKOUT_MS = 15 * 60_000;
 // A hash to compare against when the e-mail is unknown, so timing does not reveal which e-mails exist.
 const DUMMY_HASH = hashPassword('not-a-real-password');
 
 /**
  * Agent login and sessions. Tokens are random (32 bytes) and stored only as SHA-256
- * hashes; after 5 wrong passwords an account is locked for 15 minutes.
+ * hashes; failed logins lock out the (e-mail, address) pair, not the account (login-guard.ts).
  */
 export class AuthService {
+  private readonly guard: LoginGuard;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+    limits: RateLimits,
+  ) {
+    this.guard = new LoginGuard(limits);
+  }
 
-  async login(email: string, password: string): Promise<{ token: string; session: Session }> {
+  /** `clientIp`: the address the attempt came from (the lock-out is per e-mail and address); `local` for calls from inside the process. */
+  async login(email: string, password: string, clientIp = 'local'): Promise<{ token: string; session: Session }> {
     const now = this.clock.now();
+    const attempt = await this.guard.admit(email, clientIp);
     const agent = await this.db.selectFrom('agents').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
     if (!agent) {
       await verifyPassword(password, await DUMMY_HASH);
       throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'wrong e-mail or password');
     }
-    if (agent.locked_until && agent.locked_until > now) {
-      throw new GatewayError('GW_ERR_RATE_LIMITED', 'too many failed logins; this account is locked for a few minutes', {
-        retryAfterSeconds: Math.ceil((agent.locked_until.getTime() - now.getTime()) / 1000),
-      });
-    }
-    if (!(await verifyPassword(password, agent.password_hash))) {
-      const failed = agent.failed_logins + 1;
-      await this.db
-        .updateTable('agents')
-        .set({ failed_logins: failed >= MAX_FAILED_LOGINS ? 0 : failed, locked_until: failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MS) : agent.locked_until })
-        .where('id', '=', agent.id)
-        .execute();
-      throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'wrong e-mail or password');
-    }
-    await this.db.updateTable('agents').set({ failed_logins: 0, locked_until: null }).where('id', '=', agent.id).execute();
+    if (!(await verifyPassword(password, agent.password_hash))) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'wrong e-mail or password');
+    await this.guard.succeeded(attempt);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    await this.db
-      .insertInto('agent_sessions')
-      .values({ token_hash: hashToken(token), agent_id: agent.id, csrf_token: csrfToken, expires_at: new Date(now.getTime() + SESSION_TTL_MS) })
-      .execute();
-    return { token, session: { agent: view(agent), csrfToken } };
+    const id = hashToken(token);
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    await this.db.insertInto('agent_sessions').values({ token_hash: id, agent_id: agent.id, csrf_token: csrfToken, expires_at: expiresAt }).execute();
+    return { token, session: { agent: view(agent), csrfToken, id, expiresAt } };
   }
 
   async authenticate(token: string): Promise<Session | null> {
@@ -75,7 +71,13 @@ export class AuthService {
       .where('s.token_hash', '=', hashToken(token))
       .executeTakeFirst();
     if (!row || row.expires_at <= this.clock.now()) return null;
-    return { agent: { id: row.id, email: row.email, name: row.name, role: row.role }, csrfToken: row.csrf_token };
+    return { agent: { id: row.id, email: row.email, name: row.name, role: row.role }, csrfToken: row.csrf_token, id: hashToken(token), expiresAt: row.expires_at };
+  }
+
+  /** Whether the session (by Session.id) still exists and has not expired. */
+  async isLive(sessionId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('agent_sessions').select('expires_at').where('token_hash', '=', sessionId).executeTakeFirst();
+    return row !== undefined && row.expires_at > this.clock.now();
   }
 
   async logout(token: string): Promise<void> {

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { rowId, rowIdParam } from './row-id';
 import { CONVERSATION_STATUSES } from '../core/conversation-state';
 import { GatewayError } from '../core/errors';
 import { MAX_TEXT_LENGTH } from '../core/message';
@@ -15,19 +16,20 @@ import { loadVisibleConversation, seesAll } from './access';
 import { conversationAddress } from '../store/repos/conversations';
 import { UPLOAD_SCHEME, uploadIdOf, type UploadStore } from '../uploads/upload-store';
 import { surveyJson, surveysOf } from '../surveys/survey-store';
+import { decodePercent } from '../core/percent-decoding';
 
 const listQuery = z.object({
   status: z.enum([...CONVERSATION_STATUSES, 'all']).default('all'),
-  inbox: z.coerce.number().int().positive().optional(),
-  team: z.coerce.number().int().positive().optional(),
-  assignee: z.union([z.literal('me'), z.literal('none'), z.coerce.number().int().positive()]).optional(),
+  inbox: rowIdParam.optional(),
+  team: rowIdParam.optional(),
+  assignee: z.union([z.literal('me'), z.literal('none'), rowIdParam]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const idParam = z.object({ id: z.coerce.number().int().positive() });
-const retryParams = z.object({ id: z.coerce.number().int().positive(), messageId: z.coerce.number().int().positive() });
+const idParam = z.object({ id: rowIdParam });
+const retryParams = z.object({ id: rowIdParam, messageId: rowIdParam });
 const postMessage = z.object({ text: z.string().trim().min(1).max(MAX_TEXT_LENGTH), private: z.boolean().optional() });
 const assignBody = z
-  .object({ agentId: z.number().int().positive().nullable().optional(), teamId: z.number().int().positive().nullable().optional(), note: z.string().max(1000).optional() })
+  .object({ agentId: rowId.nullable().optional(), teamId: rowId.nullable().optional(), note: z.string().max(1000).optional() })
   .refine((b) => b.agentId !== undefined || b.teamId !== undefined, 'give agentId and/or teamId');
 const snoozeBody = z.object({ until: z.coerce.date() });
 const readBody = z.object({ lastReadId: z.number().int().nonnegative() });
@@ -131,7 +133,8 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
     const agent = req.session!.agent;
     const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
     const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const name = decodeURIComponent(req.get('x-filename') ?? 'file');
+    const header = req.get('x-filename') ?? 'file';
+    const name = decodePercent(header) ?? header; // the store cleans whatever name it is given
     const stored = await uploads.save(data, name, `agent:${agent.id}`);
     const url = `${UPLOAD_SCHEME}${stored.id}`;
     const content = stored.inline ? { type: 'image' as const, url } : { type: 'file' as const, url, name: stored.name, size: stored.size, mimeType: stored.mime };
@@ -143,7 +146,7 @@ export function conversationRoutes(deps: ConversationRouteDeps): Router {
     const agent = req.session!.agent;
     const conv = await loadVisibleConversation(db, agent, parse(idParam, req.params).id);
     const body = parse(assignBody, req.body);
-    if (body.agentId) await assertAgentExists(db, body.agentId);
+    if (body.agentId) await assertCanBeAssigned(db, body.agentId, conv.inbox_id);
     if (body.teamId) await assertTeamExists(db, body.teamId);
     const updated = await actions.assign(conv.id, { agentId: body.agentId, teamId: body.teamId, note: body.note ?? null }, { type: 'agent', id: agent.id });
     res.json(await conversationDetail(db, updated));
@@ -209,8 +212,17 @@ export function toMessageJson(m: MessageRow) {
   };
 }
 
-async function assertAgentExists(db: Db, id: number): Promise<void> {
-  if (!(await db.selectFrom('agents').select('id').where('id', '=', id).executeTakeFirst())) throw new GatewayError('GW_ERR_VALIDATION', `no agent ${id}`);
+/**
+ * Only someone who may see the conversation can hold it: a member of its inbox, or an
+ * admin or supervisor (who see every inbox). Otherwise assignment would hand the
+ * conversation to an agent the API hides it from.
+ */
+async function assertCanBeAssigned(db: Db, agentId: number, inboxId: number): Promise<void> {
+  const agent = await db.selectFrom('agents').select(['id', 'role']).where('id', '=', agentId).executeTakeFirst();
+  if (!agent) throw new GatewayError('GW_ERR_VALIDATION', `no agent ${agentId}`);
+  if (seesAll(agent)) return;
+  const member = await db.selectFrom('inbox_members').select('agent_id').where('inbox_id', '=', inboxId).where('agent_id', '=', agentId).executeTakeFirst();
+  if (!member) throw new GatewayError('GW_ERR_VALIDATION', `agent ${agentId} is not a member of this conversation's inbox`);
 }
 
 async function assertTeamExists(db: Db, id: number): Promise<void> {

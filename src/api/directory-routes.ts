@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { rowId, rowIdParam } from './row-id';
 import { GatewayError } from '../core/errors';
 import { hashPassword } from '../auth/password';
 import type { PresenceRegistry } from '../server/presence';
@@ -11,8 +12,11 @@ import { assertInboxVisible, seesAll } from './access';
 import { BUSINESS_HOURS_SETTING, businessHoursSettingProblem } from '../business-hours';
 import { surveySettingsProblem } from '../surveys/survey-settings';
 import { autoResolveSettingProblem } from '../jobs/auto-resolve';
+import { allowedOriginsSettingProblem } from '../server/allowed-origins';
+import type { SecretBox } from '../secrets/secret-box';
+import { maskSecrets, sealSecretFields } from '../secrets/secret-fields';
 
-const idParam = z.object({ id: z.coerce.number().int().positive() });
+const idParam = z.object({ id: rowIdParam });
 const role = z.enum(['admin', 'supervisor', 'agent']);
 const newAgent = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
@@ -22,17 +26,17 @@ const newAgent = z.object({
   maxConversations: z.number().int().min(1).max(100).optional(),
 });
 const agentPatch = newAgent.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
-const teamBody = z.object({ name: z.string().trim().min(1).max(120), memberIds: z.array(z.number().int().positive()).max(500).optional() });
+const teamBody = z.object({ name: z.string().trim().min(1).max(120), memberIds: z.array(rowId).max(500).optional() });
 const inboxBody = z.object({
   channel: z.enum(['widget', 'messenger', 'zalo']),
   accountId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, . _ - only'),
   name: z.string().trim().min(1).max(120),
   botEnabled: z.boolean().optional(),
-  teamId: z.number().int().positive().nullable().optional(),
+  teamId: rowId.nullable().optional(),
   settings: z.record(z.string(), z.unknown()).optional(),
-  memberIds: z.array(z.number().int().positive()).max(500).optional(),
+  memberIds: z.array(rowId).max(500).optional(),
 });
-const inboxPatch = inboxBody.omit({ channel: true, accountId: true }).partial();
+const inboxPatch = inboxBody.omit({ channel: true, accountId: true }).partial().refine((v) => Object.keys(v).length > 0, 'nothing to change');
 const cannedBody = z.object({ shortCode: z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N}_-]+$/u, 'no spaces'), content: z.string().trim().min(1).max(5000) });
 
 /**
@@ -43,9 +47,11 @@ const cannedBody = z.object({ shortCode: z.string().trim().min(1).max(40).regex(
 export interface DirectoryHooks {
   /** An inbox's business hours were set, changed or removed (report rows need rewriting). */
   businessHoursChanged?: (inboxId: number) => void;
+  /** Seals the secret fields of inbox settings (identitySecret, bot.secret…) before they are stored. */
+  secrets: SecretBox;
 }
 
-export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegistry, hooks: DirectoryHooks = {}): Router {
+export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegistry, hooks: DirectoryHooks): Router {
   const r = express.Router();
   const anyAgent = api.requireAgent();
   const admin = api.requireAgent('admin');
@@ -74,8 +80,14 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
       ...(b.maxConversations ? { max_conversations: b.maxConversations } : {}),
       ...(b.password ? { password_hash: await hashPassword(b.password) } : {}),
     };
-    const a = await db.updateTable('agents').set(patch).where('id', '=', id).returning(['id', 'email', 'name', 'role', 'max_conversations']).executeTakeFirst();
+    const a = await db.transaction().execute(async (trx) => {
+      const row = await trx.updateTable('agents').set(patch).where('id', '=', id).returning(['id', 'email', 'name', 'role', 'max_conversations']).executeTakeFirst();
+      // A new password ends every session of the agent (a stolen one included): they sign in again.
+      if (row && b.password) await trx.deleteFrom('agent_sessions').where('agent_id', '=', id).execute();
+      return row;
+    });
     if (!a) throw new GatewayError('GW_ERR_NOT_FOUND', 'agent not found');
+    if (b.role || b.password) await api.accessChanged([id]);
     res.json({ id: a.id, email: a.email, name: a.name, role: a.role, maxConversations: a.max_conversations });
   });
   r.delete('/agents/:id', admin, async (req, res) => {
@@ -83,6 +95,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
     if (id === req.session!.agent.id) throw new GatewayError('GW_ERR_VALIDATION', 'you cannot delete yourself');
     const gone = await db.deleteFrom('agents').where('id', '=', id).executeTakeFirst();
     if (Number(gone.numDeletedRows) === 0) throw new GatewayError('GW_ERR_NOT_FOUND', 'agent not found');
+    await api.accessChanged([id]);
     res.status(204).end();
   });
 
@@ -136,39 +149,40 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
     const inbox = await db.transaction().execute(async (trx) => {
       const i = await trx
         .insertInto('inboxes')
-        .values({ channel: b.channel, account_id: b.accountId, name: b.name, bot_enabled: b.botEnabled ?? true, team_id: b.teamId ?? null, settings: toJson(b.settings ?? {}) })
+        .values({ channel: b.channel, account_id: b.accountId, name: b.name, bot_enabled: b.botEnabled ?? true, team_id: b.teamId ?? null, settings: toJson(sealSecretFields(hooks.secrets, b.settings ?? {})) })
         .returningAll()
         .executeTakeFirstOrThrow();
       for (const agentId of b.memberIds ?? []) await trx.insertInto('inbox_members').values({ inbox_id: i.id, agent_id: agentId }).execute();
       return i;
     }).catch(uniqueToValidation('this channel account already has an inbox'));
+    if (b.memberIds?.length) await api.accessChanged(b.memberIds);
     res.status(201).json(inboxJson(inbox, b.memberIds ?? []));
   });
   r.patch('/inboxes/:id', admin, async (req, res) => {
     const { id } = parse(idParam, req.params);
     const b = parse(inboxPatch, req.body);
     if (b.settings) assertCareSettings(b.settings);
+    const membersChanged: number[] = [];
     const updated = await db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('inboxes').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current) throw new GatewayError('GW_ERR_NOT_FOUND', 'inbox not found');
-      const i = await trx
-        .updateTable('inboxes')
-        .set({
-          ...(b.name ? { name: b.name } : {}),
-          ...(b.botEnabled !== undefined ? { bot_enabled: b.botEnabled } : {}),
-          ...(b.teamId !== undefined ? { team_id: b.teamId } : {}),
-          ...(b.settings ? { settings: toJson({ ...current.settings, ...b.settings }) } : {}),
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const changes = {
+        ...(b.name ? { name: b.name } : {}),
+        ...(b.botEnabled !== undefined ? { bot_enabled: b.botEnabled } : {}),
+        ...(b.teamId !== undefined ? { team_id: b.teamId } : {}),
+        ...(b.settings ? { settings: toJson(sealSecretFields(hooks.secrets, { ...current.settings, ...b.settings }, current.settings)) } : {}),
+      };
+      // Only the members may change: there is no column to set.
+      const i = Object.keys(changes).length === 0 ? current : await trx.updateTable('inboxes').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
       if (b.memberIds) {
-        await trx.deleteFrom('inbox_members').where('inbox_id', '=', id).execute();
+        const before = await trx.deleteFrom('inbox_members').where('inbox_id', '=', id).returning('agent_id').execute();
+        membersChanged.push(...before.map((m) => m.agent_id), ...b.memberIds);
         for (const agentId of b.memberIds) await trx.insertInto('inbox_members').values({ inbox_id: id, agent_id: agentId }).execute();
       }
       return { row: i, hoursChanged: b.settings !== undefined && BUSINESS_HOURS_SETTING in b.settings && JSON.stringify(current.settings[BUSINESS_HOURS_SETTING] ?? null) !== JSON.stringify(b.settings[BUSINESS_HOURS_SETTING] ?? null) };
     }).catch(uniqueToValidation('invalid inbox change'));
     if (updated.hoursChanged) hooks.businessHoursChanged?.(id);
+    if (membersChanged.length > 0) await api.accessChanged([...new Set(membersChanged)]);
     res.json(inboxJson(updated.row));
   });
   r.delete('/inboxes/:id', admin, async (req, res) => {
@@ -176,8 +190,10 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
     if (await db.selectFrom('conversations').select('id').where('inbox_id', '=', id).limit(1).executeTakeFirst()) {
       throw new GatewayError('GW_ERR_INVALID_TRANSITION', 'this inbox has conversations; it cannot be deleted');
     }
+    const members = await db.selectFrom('inbox_members').select('agent_id').where('inbox_id', '=', id).execute();
     const gone = await db.deleteFrom('inboxes').where('id', '=', id).executeTakeFirst();
     if (Number(gone.numDeletedRows) === 0) throw new GatewayError('GW_ERR_NOT_FOUND', 'inbox not found');
+    if (members.length > 0) await api.accessChanged(members.map((m) => m.agent_id));
     res.status(204).end();
   });
 
@@ -192,7 +208,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
   });
   r.patch('/canned-responses/:id', admin, async (req, res) => {
     const { id } = parse(idParam, req.params);
-    const b = parse(cannedBody.partial(), req.body);
+    const b = parse(cannedBody.partial().refine((v) => Object.keys(v).length > 0, 'nothing to change'), req.body);
     const c = await db
       .updateTable('canned_responses')
       .set({ ...(b.shortCode ? { short_code: b.shortCode } : {}), ...(b.content ? { content: b.content } : {}) })
@@ -240,16 +256,18 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
   return r;
 }
 
-/** Inbox settings as the API shows them: secrets reduced to whether they are set. */
+/**
+ * Inbox settings as the API shows them (to agents too): every secret-named field at any
+ * depth (`identitySecret`, `bot.secret`…) reduced to "[set]", a password in a URL hidden.
+ * "[set]" sent back in a PATCH keeps the stored secret.
+ */
 function publicSettings(settings: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(settings)) out[k] = /secret|token|password/i.test(k) ? (v ? '[set]' : null) : v;
-  return out;
+  return maskSecrets(settings) as Record<string, unknown>;
 }
 
-/** Business hours, the auto-resolve time and the survey settings are checked before they are stored (400 naming the problem). */
+/** Business hours, the auto-resolve time, the survey settings and the widget's allowed origins are checked before they are stored (400 naming the problem). */
 function assertCareSettings(settings: Record<string, unknown>): void {
-  const problems = [businessHoursSettingProblem(settings), autoResolveSettingProblem(settings), surveySettingsProblem(settings)].filter((p) => p !== null);
+  const problems = [businessHoursSettingProblem(settings), autoResolveSettingProblem(settings), surveySettingsProblem(settings), allowedOriginsSettingProblem(settings)].filter((p) => p !== null);
   if (problems.length > 0) throw new GatewayError('GW_ERR_VALIDATION', problems.join('; '));
 }
 

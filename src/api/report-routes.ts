@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { rowIdParam } from './row-id';
 import type { Summary, TimeStats } from '../reports/figures';
 import { DRILL_FIGURES, SERIES_METRICS, type ReportService, type SeriesMetric } from '../reports/report-service';
 import { csvLine } from '../core/csv';
@@ -14,9 +15,9 @@ const filterQuery = z
     from: z.coerce.date(),
     to: z.coerce.date(),
     channel: z.enum(['widget', 'messenger', 'zalo']).optional(),
-    inbox: z.coerce.number().int().positive().optional(),
-    team: z.coerce.number().int().positive().optional(),
-    agent: z.coerce.number().int().positive().optional(),
+    inbox: rowIdParam.optional(),
+    team: rowIdParam.optional(),
+    agent: rowIdParam.optional(),
     tz: z
       .string()
       .max(64)

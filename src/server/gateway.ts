@@ -29,6 +29,9 @@ import { AutoResolver } from '../jobs/auto-resolve';
 import { createSurveySender } from '../surveys/survey-sender';
 import { ChannelDirectory } from '../pipeline/channel-directory';
 import { sharedSecret } from '../store/repos/settings';
+import type { SecretBox } from '../secrets/secret-box';
+import { openSecretBox } from '../secrets/key-source';
+import { sealSecretsAtRest } from '../secrets/seal-at-rest';
 import { UploadStore } from '../uploads/upload-store';
 import { mountUploadRoutes } from './upload-routes';
 import { PresenceRegistry } from './presence';
@@ -44,9 +47,15 @@ import { attachRedisAdapter } from '../realtime/redis-adapter';
 import { closeRedis, connectRedis } from '../cluster/redis-client';
 import { MemoryRateBudget } from '../cluster/memory-rate-budget';
 import { RedisRateBudget } from '../cluster/redis-rate-budget';
+import { MemoryRequestCounter } from '../cluster/memory-request-counter';
+import { RedisRequestCounter } from '../cluster/redis-request-counter';
+import type { RateLimits } from '../core/rate-limits';
+import { createRateLimits } from './rate-limiter';
 import { createJobLock } from '../jobs/job-lock';
 import { inboxBusinessDuration } from '../reports/business-duration';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
+import { AGENT_NAMESPACE } from '../realtime/agent-protocol';
+import { ownOriginOnly } from '../realtime/origin-check';
 import { AutoRouter } from '../routing/auto-router';
 import { WaitAlerts } from '../realtime/wait-alerts';
 import path from 'node:path';
@@ -67,6 +76,8 @@ export interface GatewayOptions {
   journal?: { recoverAfterMs?: number; sweepEveryMs?: number };
   /** Extra routers mounted after the channels (pages, API). */
   mount?: (gateway: Gateway) => void | Promise<void>;
+  /** Seals secrets at rest; otherwise opened from the config (src/secrets/key-source.ts). */
+  secrets?: SecretBox;
 }
 
 export interface Gateway {
@@ -98,6 +109,10 @@ export interface Gateway {
   /** The REST API under /api/v1 and its auth middleware; features add their routes to it. */
   readonly api: ApiRouter;
   readonly auth: AuthService;
+  /** Request limits (per IP, token, visitor), counted across nodes through Redis when REDIS_URL is set. */
+  readonly rateLimits: RateLimits;
+  /** Seals and opens the secrets stored in the database (OMNIGATE_SECRET_KEY). */
+  readonly secrets: SecretBox;
   /** Apply a bot decision that arrived after the turn (external bots); false when the conversation is no longer the bot's. */
   applyBotDecision(conversationId: number, decision: BotDecision, question: string): Promise<boolean>;
   /** Assigns waiting conversations to online agents (routing). */
@@ -121,8 +136,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  let secrets: SecretBox;
   try {
+    secrets = options.secrets ?? openSecretBox(config, logger);
     await migrateToLatest(store.db as never);
+    await sealSecretsAtRest(store.db, secrets, logger);
     if (config.admin) await upsertAgent(store.db, { ...config.admin, name: 'Admin', role: 'admin' });
   } catch (err) {
     await store.close();
@@ -181,6 +199,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { app, routes } = createHttpApp({
     logger,
     metrics,
+    metricsToken: config.metrics.token,
+    trustProxy: config.trustProxy,
     readiness: async () => {
       await store.ping();
       const pending = await pendingMigrations(db as never);
@@ -188,16 +208,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
 
-  const directory = new ChannelDirectory(db, presence);
-  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), await sharedSecret(db, 'uploads'), 10 * 1024 * 1024);
+  const directory = new ChannelDirectory(db, presence, secrets);
+  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'), await sharedSecret(db, secrets, 'uploads'), 10 * 1024 * 1024);
   mountUploadRoutes(routes, uploads);
-  const auth = new AuthService(db, clock);
-  const api = createApiRouter(auth, { secureCookies: config.publicUrl.startsWith('https://') });
+  // Several nodes: rooms, recovered sessions, the platforms' rate budgets and the request limits shared through Redis.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
+  const counter = redis ? new RedisRequestCounter(redis, logger) : new MemoryRequestCounter(() => clock.now().getTime());
+  const rateLimits = createRateLimits({ rules: config.rateLimits, counter, trust: app.get('trust proxy fn') });
+  const auth = new AuthService(db, clock, rateLimits);
+  const api = createApiRouter(auth, { secureCookies: config.publicUrl.startsWith('https://'), limits: rateLimits });
   routes.use('/api/v1', api.router);
   api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
   // Business-hours figures use each inbox's current hours; when they change, that inbox's rows are rewritten.
   const rollups = new RollupWriter({ db, logger, business: inboxBusinessDuration });
-  api.router.use(directoryRoutes(db, api, presence, { businessHoursChanged: (inboxId) => rollups.rebuildInBackground(inboxId) }));
+  api.router.use(directoryRoutes(db, api, presence, { businessHoursChanged: (inboxId) => rollups.rebuildInBackground(inboxId), secrets }));
   // Delivery/read statuses change nothing a report counts: no rewrite for them (they are most events).
   bus.onCommit((e) => rollups.schedule(e.conversationId), DOMAIN_EVENT_TYPES.filter((t) => t !== 'message.status_changed'));
   const reports = new ReportService({ db, businessDuration: inboxBusinessDuration });
@@ -205,7 +229,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   api.describe(reportPaths);
   const httpServer = http.createServer(app);
   // The widget runs on the business's own site: sockets (and the polling fallback) come
-  // cross-origin. Visitors are authenticated by token, agents by token or same-site cookie.
+  // cross-origin. CORS here is the engine's, before any namespace is known, and never
+  // with credentials (no cookie is read cross-origin); who may connect is decided per
+  // namespace from the Origin header, which also covers WebSockets (CORS never does):
+  // /widget by the inbox's allowed origins, /agent by our own origin (ownOriginOnly).
   const io = new SocketServer(httpServer, {
     serveClient: false,
     cors: { origin: true, credentials: false },
@@ -213,12 +240,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
   });
 
-  // Several nodes: rooms, recovered sessions and the platforms' rate budgets shared through Redis.
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
   if (redis) attachRedisAdapter(io, redis);
   const rateBudget = redis ? new RedisRateBudget(redis, logger) : new MemoryRateBudget();
 
-  const agentNsp = attachAgentRealtime({ io, db, bus, auth, presence, channels, activity, logger });
+  io.of(AGENT_NAMESPACE).use(ownOriginOnly({ publicUrl: () => publicUrl, publicUrlConfigured: config.publicUrlConfigured })); // before sign-in
+  const agentNsp = attachAgentRealtime({ io, db, bus, auth, clock, api, presence, channels, activity, logger });
   // Timed passes that must not run on every node at once.
   const jobLock = createJobLock(store);
   const waitAlerts = new WaitAlerts(db, agentNsp as never, clock, jobLock);
@@ -228,8 +254,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
-    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, journal, rollups, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, router, waitAlerts,
+    config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, journal, rollups, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, secrets, router, waitAlerts,
     autoResolver,
+    rateLimits,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -271,10 +298,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       events: bus as DomainEventBus<unknown>,
       directory,
       uploads,
-      secret: (name) => sharedSecret(db, name),
+      secret: (name) => sharedSecret(db, secrets, name),
       activity: (e) => void activity.emit('activity', e),
       publicUrl: () => publicUrl,
       rateBudget,
+      rateLimits,
     });
   }
   await options.mount?.(gateway);

@@ -60,6 +60,15 @@ describe('FAQ knowledge base over the API', () => {
     expect((await call('agent', 'GET', '/faq')).json.items!.length).toBe(before);
   });
 
+  test.each([['abc', /inbox/], ['-1', /inbox/], ['999999', /no inbox 999999/]])('an import for inbox "%s" is refused and imports nothing', async (inbox, message) => {
+    const before = (await call('admin', 'GET', '/faq')).json.items!.length;
+    const csv = 'id,question,variants,answer,lang\nx-1,Câu hỏi,,Trả lời,vi\n';
+    const res = await call('admin', 'POST', `/faq/import?inbox=${inbox}`, csv, 'text/csv');
+    expect(res.status).toBe(400);
+    expect(res.json.error!.message).toMatch(message);
+    expect((await call('admin', 'GET', '/faq')).json.items!.length).toBe(before);
+  });
+
   test('a good import is answered by the bot at once; export neutralises spreadsheet formulas', async () => {
     const csv = 'id,question,variants,answer,lang\nformula,Công thức?,,"=cmd|\' /C calc\'!A0",vi\n';
     const res = await call('admin', 'POST', '/faq/import', csv, 'text/csv');

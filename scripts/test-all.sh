@@ -14,6 +14,8 @@ fi
 summary="$(mktemp)"
 OMNIGATE_SUMMARY_FILE="$summary" npm test
 status=$?
+# Production dependencies against the npm advisory database (added to the closing line).
+node scripts/audit-prod.js "$summary" || status=1
 if [ -s "$summary" ]; then
   cat "$summary"
 elif [ $status -ne 0 ]; then

@@ -40,7 +40,7 @@ export function artifact(...parts: string[]): string {
 export const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 /** Polls `check` until it holds; fails naming `what` after `ms`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;

@@ -1,5 +1,5 @@
 /** Poll until `fn` gives something other than undefined/false (bounded: throws after `timeoutMs`). */
-export async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

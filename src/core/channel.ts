@@ -32,6 +32,12 @@ export interface ChannelAdapter {
    */
   replyWindow?(address: ChannelAddress, lastInboundAt: Date | null, now: Date, sender?: 'agent' | 'bot' | 'system'): Promise<ReplyWindow>;
   /**
+   * Whether a campaign (promotional) message may go to this contact, under the platform's
+   * rules (Messenger: only inside the 24 h window; Zalo: followers only, 06:00–22:00 Vietnam
+   * time, one a day). Absent: always (the widget shows it on the contact's next visit).
+   */
+  campaignWindow?(target: CampaignTarget, now: Date): Promise<CampaignWindow>;
+  /**
    * Process one webhook body the channel stored with `host.accept` (now, or after a
    * restart). Must be idempotent: after a crash a body may be processed twice.
    */
@@ -73,7 +79,23 @@ export interface OutboundMessage {
   replyToExternalId: string | null;
   /** When the contact last wrote; channels use it for their messaging-window rules. */
   lastInboundAt: Date | null;
+  /** `campaign` goes by the platform's promotion route where it has one (Zalo); default `reply`. */
+  purpose?: 'reply' | 'campaign' | 'follow_up';
 }
+
+/** What a channel needs to decide whether a campaign may reach one contact now. */
+export interface CampaignTarget {
+  address: ChannelAddress;
+  /** When the contact last wrote on this account (any conversation), null if never. */
+  lastInboundAt: Date | null;
+  /** Follows the account (Zalo OA), null if not known. */
+  follower: boolean | null;
+  /** When a campaign message last went to this contact on this account, null if never. */
+  lastCampaignAt: Date | null;
+}
+
+/** `open`, or closed with the reason shown to the agent and, when it opens later by itself, when. */
+export type CampaignWindow = { open: true } | { open: false; reason: string; notBefore: Date | null };
 
 export interface SendResult {
   /** The platform's id of what was sent, matched later against echoes and receipts. */

@@ -8,8 +8,8 @@ import { parseInboundEvent, type InboundMessage } from '../core/message';
 import { initialStatus, nextStatus } from '../core/conversation-state';
 import { inTransaction, type Db, type UnitOfWork } from '../store/unit-of-work';
 import { lockAndFindInbox } from '../store/repos/inboxes';
-import { findOrCreateContact } from '../store/repos/contacts';
-import { latestConversation, updateConversation } from '../store/repos/conversations';
+import { findInboundParty } from '../store/repos/contacts';
+import { updateConversation } from '../store/repos/conversations';
 import { insertMessage, summarize } from '../store/repos/messages';
 import type { ConversationRow, InboxRow } from '../store/schema';
 import { recordSurveyReply, surveyReplyFor } from '../surveys/survey-replies';
@@ -71,11 +71,10 @@ export class IngestPipeline {
   private async store(uow: UnitOfWork, inbox: InboxRow, event: InboundMessage): Promise<IngestResult> {
     const now = this.deps.clock.now();
     const identity = { channel: event.channel, accountId: event.accountId, externalId: event.externalUserId };
-    const { contact } = await findOrCreateContact(uow.db, identity, event.profile, now);
-    const latest = await latestConversation(uow.db, contact.id, inbox.id);
+    const { contact, identityId, latest } = await findInboundParty(uow.db, identity, inbox.id, event.profile, now);
     // A survey answer (or its comment) stays on the resolved conversation: it does not reopen it.
     const surveyReply = latest?.status === 'resolved' ? await surveyReplyFor(uow.db, latest, inbox, event.content, now) : null;
-    let conv = surveyReply && latest ? latest : await this.conversationFor(uow, inbox, contact.id, latest, now);
+    let conv = surveyReply && latest ? latest : await this.conversationFor(uow, inbox, contact.id, identityId, latest, now);
     const row = await insertMessage(uow.db, {
       conversationId: conv.id,
       inboxId: inbox.id,
@@ -104,7 +103,7 @@ export class IngestPipeline {
   }
 
   /** The open conversation, the resolved one reopened (inside the window), or a new one. */
-  private async conversationFor(uow: UnitOfWork, inbox: InboxRow, contactId: number, latest: ConversationRow | undefined, now: Date): Promise<ConversationRow> {
+  private async conversationFor(uow: UnitOfWork, inbox: InboxRow, contactId: number, identityId: number, latest: ConversationRow | undefined, now: Date): Promise<ConversationRow> {
     const actor = { type: 'contact' as const, id: contactId };
     if (latest && latest.status !== 'resolved') return latest;
     if (latest?.resolved_at && now.getTime() - latest.resolved_at.getTime() <= this.deps.reopenWindowMs) {
@@ -126,6 +125,7 @@ export class IngestPipeline {
       .values({
         inbox_id: inbox.id,
         contact_id: contactId,
+        identity_id: identityId,
         status,
         team_id: inbox.team_id,
         created_at: now,

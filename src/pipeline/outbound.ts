@@ -3,7 +3,7 @@ import { GatewayError } from '../core/errors';
 import { messageContentSchema, formatIssues, type MessageContent } from '../core/message';
 import { insertMessage, summarize } from '../store/repos/messages';
 import { updateConversation } from '../store/repos/conversations';
-import type { MessageRow } from '../store/schema';
+import type { MessagePurpose, MessageRow } from '../store/schema';
 import type { ConversationActions, LockedConversation } from './conversation-actions';
 import { scopeOf } from './event-scope';
 
@@ -12,6 +12,11 @@ export interface OutboundInput {
   sender: Actor & { type: 'bot' | 'agent' | 'system' };
   /** A private note: stored and shown to agents, never sent to the contact. */
   private?: boolean;
+  /**
+   * `campaign` / `follow_up`: a proactive message, not an answer — it does not set the
+   * conversation's first reply (the metrics), and channels send it by their proactive route.
+   */
+  purpose?: MessagePurpose;
 }
 
 /**
@@ -48,6 +53,7 @@ export class OutboundMessages {
       status: isPrivate ? 'stored' : 'pending',
       externalId: null,
       sentAt: now,
+      purpose: input.purpose ?? 'reply',
     });
     if (!row) throw new Error('outbound message not stored');
     if (!isPrivate) {
@@ -57,7 +63,7 @@ export class OutboundMessages {
         .execute();
       l.conv = await updateConversation(uow.db, l.conv.id, {
         last_message_at: now,
-        first_reply_at: l.conv.first_reply_at ?? now,
+        first_reply_at: (input.purpose ?? 'reply') === 'reply' ? (l.conv.first_reply_at ?? now) : l.conv.first_reply_at,
         updated_at: now,
       });
     }

@@ -187,10 +187,9 @@ export class OutboxDispatcher {
       .selectFrom('messages as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
-      .innerJoin('contact_identities as ci', (j) =>
-        j.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'),
-      )
-      .select(['m.id', 'm.content', 'm.sender_type', 'c.id as conversation_id', 'c.inbox_id', 'c.last_inbound_at', 'c.last_inbound_external_id'])
+      // The conversation's own identity: a merged contact may hold two on one account.
+      .innerJoin('contact_identities as ci', 'ci.id', 'c.identity_id')
+      .select(['m.id', 'm.content', 'm.sender_type', 'm.purpose', 'c.id as conversation_id', 'c.inbox_id', 'c.last_inbound_at', 'c.last_inbound_external_id'])
       .leftJoin('agents as a', (j) => j.onRef('a.id', '=', 'm.sender_id').on('m.sender_type', '=', 'agent'))
       .select(['i.channel', 'i.account_id', 'ci.external_id as external_user_id', 'a.name as agent_name'])
       .where('m.id', '=', job.message_id)
@@ -206,6 +205,7 @@ export class OutboxDispatcher {
       senderName: row.agent_name ?? null,
       replyToExternalId: row.last_inbound_external_id,
       lastInboundAt: row.last_inbound_at,
+      purpose: row.purpose,
     };
   }
 

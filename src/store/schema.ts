@@ -29,6 +29,15 @@ export interface ContactsTable {
   attributes: Json<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** The phone in E.164 (`+84912345678`), for matching across channels (migration 0011). */
+  phone_e164: Generated<string | null>;
+  /** Given by the platform or confirmed by an agent: only verified values suggest merges. */
+  phone_verified: Generated<boolean>;
+  email_verified: Generated<boolean>;
+  notes: Generated<string | null>;
+  labels: Generated<Json<string[]>>;
+  /** Set once merged into that contact; the row stays so the merge can be undone. */
+  merged_into_id: Generated<number | null>;
 }
 
 export interface ContactIdentitiesTable {
@@ -38,6 +47,8 @@ export interface ContactIdentitiesTable {
   account_id: string;
   external_id: string;
   created_at: CreatedAt;
+  /** Zalo: whether the user follows the OA (null: not known) (migration 0011). */
+  follower: Generated<boolean | null>;
 }
 
 export interface ConversationsTable {
@@ -62,6 +73,8 @@ export interface ConversationsTable {
   /** What the bot remembers about this conversation (e.g. awaiting "did it help?"). */
   bot_state: Json<Record<string, unknown>>;
   agent_last_read_id: Generated<number>;
+  /** The channel identity this conversation is with (migration 0011; a merged contact may have several per account). */
+  identity_id: Generated<number | null>;
 }
 
 export interface MessagesTable {
@@ -81,6 +94,82 @@ export interface MessagesTable {
   external_id: string | null;
   sent_at: Timestamp;
   created_at: CreatedAt;
+  /** `reply` (default), `campaign`, `follow_up`: proactive messages are no reply in the metrics (migration 0011). */
+  purpose: Generated<MessagePurpose>;
+}
+
+export type MessagePurpose = 'reply' | 'campaign' | 'follow_up';
+
+export interface ContactMergesTable {
+  id: Generated<number>;
+  survivor_id: number;
+  merged_id: number;
+  /** The identities and conversations moved from the merged contact to the survivor. */
+  identity_ids: Json<number[]>;
+  conversation_ids: Json<number[]>;
+  /** Both profiles as they were before the merge (name, phone, e-mail, labels, attributes, …). */
+  survivor_before: Json<Record<string, unknown>>;
+  merged_before: Json<Record<string, unknown>>;
+  reason: 'agent' | 'auto';
+  agent_id: number | null;
+  created_at: CreatedAt;
+  undone_at: Timestamp | null;
+  undone_by: number | null;
+}
+
+export interface SegmentsTable {
+  id: Generated<number>;
+  name: string;
+  filter: Json<Record<string, unknown>>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  name: string;
+  segment_id: number | null;
+  /** The segment's filter when the campaign was made (a later edit of the segment changes nothing). */
+  filter: Json<Record<string, unknown>>;
+  inbox_ids: Json<number[]>;
+  content: Json<Record<string, unknown>>;
+  status: 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+  scheduled_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CampaignRecipientsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  contact_id: number;
+  inbox_id: number;
+  channel: string;
+  status: 'skipped' | 'waiting' | 'queued' | 'sent' | 'delivered' | 'failed' | 'unknown';
+  reason: string | null;
+  not_before: Timestamp | null;
+  conversation_id: number | null;
+  message_id: number | null;
+  sent_at: Timestamp | null;
+  replied_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface FollowUpsTable {
+  id: Generated<number>;
+  conversation_id: number;
+  agent_id: number | null;
+  content: Json<Record<string, unknown>>;
+  due_at: Timestamp;
+  status: 'scheduled' | 'sent' | 'blocked' | 'cancelled';
+  reason: string | null;
+  message_id: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 
 export interface ConversationEventsTable {
@@ -373,6 +462,11 @@ export interface Database {
   inboxes: InboxesTable;
   contacts: ContactsTable;
   contact_identities: ContactIdentitiesTable;
+  contact_merges: ContactMergesTable;
+  segments: SegmentsTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  follow_ups: FollowUpsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   conversation_events: ConversationEventsTable;

@@ -1,5 +1,5 @@
 import type { Db } from '../unit-of-work';
-import type { MessageRow } from '../schema';
+import type { MessagePurpose, MessageRow } from '../schema';
 import type { MessageSummary } from '../../core/domain-events';
 import type { MessageContent } from '../../core/message';
 import { contentText } from '../../core/message';
@@ -16,6 +16,8 @@ export interface NewMessageInput {
   status: string;
   externalId: string | null;
   sentAt: Date;
+  /** Proactive messages (`campaign`, `follow_up`) are no reply in the metrics; default `reply`. */
+  purpose?: MessagePurpose;
 }
 
 /** Insert a message; returns undefined when (inbox, external id) already exists — a platform retry. */
@@ -35,6 +37,7 @@ export async function insertMessage(db: Db, input: NewMessageInput): Promise<Mes
       status: input.status,
       external_id: input.externalId,
       sent_at: input.sentAt,
+      ...(input.purpose && input.purpose !== 'reply' ? { purpose: input.purpose } : {}),
     })
     .onConflict((oc) => oc.columns(['inbox_id', 'external_id']).doNothing())
     .returningAll()

@@ -10,7 +10,7 @@ import { inTransaction, type Db, type UnitOfWork } from '../store/unit-of-work';
 import { lockAndFindInbox } from '../store/repos/inboxes';
 import { findInboundParty } from '../store/repos/contacts';
 import { updateConversation } from '../store/repos/conversations';
-import { insertMessage, summarize } from '../store/repos/messages';
+import { insertInboundMessage, summarize } from '../store/repos/messages';
 import type { ConversationRow, InboxRow } from '../store/schema';
 import { recordSurveyReply, surveyReplyFor } from '../surveys/survey-replies';
 import { scopeOf } from './event-scope';
@@ -75,24 +75,14 @@ export class IngestPipeline {
     // A survey answer (or its comment) stays on the resolved conversation: it does not reopen it.
     const surveyReply = latest?.status === 'resolved' ? await surveyReplyFor(uow.db, latest, inbox, event.content, now) : null;
     let conv = surveyReply && latest ? latest : await this.conversationFor(uow, inbox, contact.id, identityId, latest, now);
-    const row = await insertMessage(uow.db, {
-      conversationId: conv.id,
-      inboxId: inbox.id,
-      direction: 'in',
-      senderType: 'contact',
-      senderId: contact.id,
-      content: event.content,
-      status: 'received',
-      externalId: event.externalId,
-      sentAt: event.sentAt,
-    });
-    if (!row) throw new DuplicateMessage(); // a retry of a stored message: undo the transaction
-    conv = await updateConversation(uow.db, conv.id, {
-      last_message_at: now,
-      last_inbound_at: now,
-      last_inbound_external_id: event.externalId,
-      updated_at: now,
-    });
+    const stored = await insertInboundMessage(
+      uow.db,
+      { conversationId: conv.id, inboxId: inbox.id, direction: 'in', senderType: 'contact', senderId: contact.id, content: event.content, status: 'received', externalId: event.externalId, sentAt: event.sentAt },
+      { last_message_at: now, last_inbound_at: now, last_inbound_external_id: event.externalId, updated_at: now },
+    );
+    if (!stored) throw new DuplicateMessage(); // a retry of a stored message: undo the transaction
+    const row = stored.message;
+    conv = stored.conversation;
     if (conv.status === 'snoozed') conv = await this.wake(uow, inbox, conv, now);
     // A survey answer is passive too: recorded, answered by nobody, not a question waiting for a reply.
     const passive = event.passive === true || surveyReply !== null;

@@ -1,5 +1,6 @@
 import type { Db } from '../unit-of-work';
-import type { MessagePurpose, MessageRow } from '../schema';
+import { sql } from 'kysely';
+import type { ConversationRow, ConversationUpdate, MessagePurpose, MessageRow } from '../schema';
 import type { MessageSummary } from '../../core/domain-events';
 import type { MessageContent } from '../../core/message';
 import { contentText } from '../../core/message';
@@ -24,24 +25,65 @@ export interface NewMessageInput {
 export async function insertMessage(db: Db, input: NewMessageInput): Promise<MessageRow | undefined> {
   return db
     .insertInto('messages')
-    .values({
-      conversation_id: input.conversationId,
-      inbox_id: input.inboxId,
-      direction: input.direction,
-      sender_type: input.senderType,
-      sender_id: input.senderId,
-      content_type: input.content.type,
-      content: toJson(input.content),
-      text: contentText(input.content),
-      private: input.private ?? false,
-      status: input.status,
-      external_id: input.externalId,
-      sent_at: input.sentAt,
-      ...(input.purpose && input.purpose !== 'reply' ? { purpose: input.purpose } : {}),
-    })
+    .values(messageValues(input))
     .onConflict((oc) => oc.columns(['inbox_id', 'external_id']).doNothing())
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * A contact's message stored and its conversation updated in one statement (the update
+ * runs only if the insert did: a data-modifying CTE sees the other's RETURNING rows only);
+ * undefined for a retry of a stored message. One round trip fewer on the inbound path.
+ */
+export async function insertInboundMessage(
+  db: Db,
+  input: NewMessageInput,
+  patch: ConversationUpdate,
+): Promise<{ message: MessageRow; conversation: ConversationRow } | undefined> {
+  const row = await db
+    .with('m', (q) => q.insertInto('messages').values(messageValues(input)).onConflict((oc) => oc.columns(['inbox_id', 'external_id']).doNothing()).returningAll())
+    .with('c', (q) =>
+      q
+        .updateTable('conversations')
+        .set(patch)
+        .where('id', '=', input.conversationId)
+        .where((eb) => eb.exists(eb.selectFrom('m').select('m.id')))
+        .returning(sql<Record<string, unknown>>`to_jsonb(conversations)`.as('conversation')),
+    )
+    .selectFrom('m')
+    .innerJoin('c', (j) => j.onTrue())
+    .selectAll('m')
+    .select('c.conversation')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { conversation, ...message } = row;
+  return { message, conversation: conversationFromJson(conversation) };
+}
+
+/** Timestamps come back from `to_jsonb` as ISO strings: the columns named `*_at` / `*_until`. */
+function conversationFromJson(json: Record<string, unknown>): ConversationRow {
+  const row: Record<string, unknown> = { ...json };
+  for (const [key, value] of Object.entries(row)) if (typeof value === 'string' && /(_at|_until)$/.test(key)) row[key] = new Date(value);
+  return row as unknown as ConversationRow;
+}
+
+function messageValues(input: NewMessageInput) {
+  return {
+    conversation_id: input.conversationId,
+    inbox_id: input.inboxId,
+    direction: input.direction,
+    sender_type: input.senderType,
+    sender_id: input.senderId,
+    content_type: input.content.type,
+    content: toJson(input.content),
+    text: contentText(input.content),
+    private: input.private ?? false,
+    status: input.status,
+    external_id: input.externalId,
+    sent_at: input.sentAt,
+    ...(input.purpose && input.purpose !== 'reply' ? { purpose: input.purpose } : {}),
+  };
 }
 
 export function summarize(row: MessageRow): MessageSummary {

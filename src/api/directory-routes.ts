@@ -8,11 +8,12 @@ import { toJson } from '../store/json';
 import type { Db } from '../store/unit-of-work';
 import type { InboxRow } from '../store/schema';
 import { parse, type ApiRouter } from './api-router';
-import { assertInboxVisible, seesAll } from './access';
+import { seesAll } from './access';
 import { BUSINESS_HOURS_SETTING, businessHoursSettingProblem } from '../business-hours';
 import { surveySettingsProblem } from '../surveys/survey-settings';
 import { autoResolveSettingProblem } from '../jobs/auto-resolve';
 import { allowedOriginsSettingProblem } from '../server/allowed-origins';
+import { contactSettingsProblem } from '../contacts/contact-settings';
 import type { SecretBox } from '../secrets/secret-box';
 import { maskSecrets, sealSecretFields } from '../secrets/secret-fields';
 
@@ -40,7 +41,7 @@ const inboxPatch = inboxBody.omit({ channel: true, accountId: true }).partial().
 const cannedBody = z.object({ shortCode: z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N}_-]+$/u, 'no spaces'), content: z.string().trim().min(1).max(5000) });
 
 /**
- * Agents, teams, inboxes and canned responses. Everyone signed in can read what they
+ * Agents, teams, inboxes and canned responses (contacts: contact-routes.ts). Everyone signed in can read what they
  * need to work (names for assignment, canned responses); only admins change anything.
  * Inbox settings never leave with secrets in them.
  */
@@ -226,33 +227,6 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
     res.status(204).end();
   });
 
-  r.get('/contacts/:id', anyAgent, async (req, res) => {
-    const { id } = parse(idParam, req.params);
-    const agent = req.session!.agent;
-    const contact = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!contact) throw new GatewayError('GW_ERR_NOT_FOUND', 'contact not found');
-    let convQ = db
-      .selectFrom('conversations as c')
-      .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
-      .select(['c.id', 'c.inbox_id', 'i.channel', 'c.status', 'c.created_at', 'c.last_message_at'])
-      .where('c.contact_id', '=', id)
-      .orderBy('c.id', 'desc');
-    if (!seesAll(agent)) convQ = convQ.where('c.inbox_id', 'in', (eb) => eb.selectFrom('inbox_members').select('inbox_id').where('agent_id', '=', agent.id));
-    const conversations = await convQ.execute();
-    if (!seesAll(agent) && conversations.length === 0) throw new GatewayError('GW_ERR_NOT_FOUND', 'contact not found');
-    if (conversations[0]) await assertInboxVisible(db, agent, conversations[0].inbox_id);
-    const identities = await db.selectFrom('contact_identities').select(['channel', 'account_id', 'external_id']).where('contact_id', '=', id).execute();
-    res.json({
-      id: contact.id,
-      name: contact.name,
-      phone: contact.phone,
-      email: contact.email,
-      avatarUrl: contact.avatar_url,
-      identities: identities.map((i) => ({ channel: i.channel, accountId: i.account_id, externalId: i.external_id })),
-      conversations: conversations.map((c) => ({ id: c.id, inboxId: c.inbox_id, channel: c.channel, status: c.status, createdAt: c.created_at.toISOString(), lastMessageAt: c.last_message_at?.toISOString() ?? null })),
-    });
-  });
-
   return r;
 }
 
@@ -265,9 +239,9 @@ function publicSettings(settings: Record<string, unknown>): Record<string, unkno
   return maskSecrets(settings) as Record<string, unknown>;
 }
 
-/** Business hours, the auto-resolve time, the survey settings and the widget's allowed origins are checked before they are stored (400 naming the problem). */
+/** Business hours, the auto-resolve time, the survey and contacts settings and the widget's allowed origins are checked before they are stored (400 naming the problem). */
 function assertCareSettings(settings: Record<string, unknown>): void {
-  const problems = [businessHoursSettingProblem(settings), autoResolveSettingProblem(settings), surveySettingsProblem(settings), allowedOriginsSettingProblem(settings)].filter((p) => p !== null);
+  const problems = [businessHoursSettingProblem(settings), autoResolveSettingProblem(settings), surveySettingsProblem(settings), contactSettingsProblem(settings), allowedOriginsSettingProblem(settings)].filter((p) => p !== null);
   if (problems.length > 0) throw new GatewayError('GW_ERR_VALIDATION', problems.join('; '));
 }
 

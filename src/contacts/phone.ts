@@ -17,8 +17,9 @@ const OLD_MOBILE_PREFIX: Record<string, string> = {
 export function toE164(raw: string | null | undefined): string | null {
   if (!raw) return null;
   const trimmed = raw.trim();
-  if (!/^[+\d\s().\-/]+$/.test(trimmed)) return null;
-  const plus = trimmed.startsWith('+');
+  // A `+` only where it starts the number, also written as `(+84) …`.
+  if (!/^\(?\+?[\d\s().\-/]+$/.test(trimmed)) return null;
+  const plus = /^\(?\+/.test(trimmed);
   let digits = trimmed.replace(/\D/g, '');
   if (!plus && digits.startsWith('00')) return international(digits.slice(2));
   if (plus) {

@@ -3,6 +3,7 @@ import type { ContactProfile, MessageContent } from '../core/message';
 import type { Db } from '../store/unit-of-work';
 import { findInboxByAccount } from '../store/repos/inboxes';
 import { findContactByIdentity } from '../store/repos/contacts';
+import { profilePatch } from '../contacts/profile-update';
 import type { SecretBox } from '../secrets/secret-box';
 import { openSecretFields } from '../secrets/secret-fields';
 
@@ -59,18 +60,20 @@ export class ChannelDirectory {
     return rows[0] ? toView(rows[0]) : null;
   }
 
-  /** Public messages of every conversation of this contact on this inbox, after `afterId`, oldest first. */
+  /** Public messages of every conversation of this identity (visitor) on this inbox, after `afterId`, oldest first. */
   async contactHistory(address: ChannelAddress, afterId: number, limit = 500): Promise<MessageView[]> {
     const rows = await this.historyQuery(address).where('m.id', '>', afterId).orderBy('m.id').limit(limit).execute();
     return rows.map(toView);
   }
 
+  // Conversations by their own identity: after a merge the contact may hold other identities
+  // on this account, whose conversations are not this visitor's to see.
   private historyQuery(address: ChannelAddress) {
     return this.db
       .selectFrom('messages as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
-      .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'))
+      .innerJoin('contact_identities as ci', 'ci.id', 'c.identity_id')
       .leftJoin('agents as a', (j) => j.onRef('a.id', '=', 'm.sender_id').on('m.sender_type', '=', 'agent'))
       .select(['m.id', 'm.conversation_id', 'm.direction', 'm.sender_type', 'm.content', 'm.status', 'm.external_id', 'm.created_at', 'a.name as agent_name'])
       .where('i.channel', '=', address.channel)
@@ -83,7 +86,7 @@ export class ChannelDirectory {
     const row = await this.db
       .selectFrom('conversations as c')
       .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
-      .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'))
+      .innerJoin('contact_identities as ci', 'ci.id', 'c.identity_id')
       .select(['c.id', 'c.status', 'c.inbox_id'])
       .where('i.channel', '=', address.channel)
       .where('i.account_id', '=', address.accountId)
@@ -94,21 +97,17 @@ export class ChannelDirectory {
     return row ? { id: row.id, status: row.status, inboxId: row.inbox_id } : null;
   }
 
-  /** Profile details the contact gave (pre-chat form, Zalo shared info). Given values win over blanks only. */
+  /**
+   * Profile details the contact typed (the widget's pre-chat and offline forms): given values
+   * replace stored ones, blanks erase nothing. Not verified — anyone can type any number into
+   * a form — so they suggest no merge; the same number as a verified one keeps it verified.
+   */
   async updateContactProfile(address: ChannelAddress, profile: ContactProfile): Promise<boolean> {
     const contact = await findContactByIdentity(this.db, { channel: address.channel, accountId: address.accountId, externalId: address.externalUserId });
     if (!contact) return false;
-    await this.db
-      .updateTable('contacts')
-      .set({
-        name: profile.name ?? contact.name,
-        phone: profile.phone ?? contact.phone,
-        email: profile.email ?? contact.email,
-        avatar_url: profile.avatarUrl ?? contact.avatar_url,
-        updated_at: new Date(),
-      })
-      .where('id', '=', contact.id)
-      .execute();
+    const { set } = profilePatch(contact, profile, { verified: false, overwrite: true });
+    if (Object.keys(set).length === 0) return true;
+    await this.db.updateTable('contacts').set({ ...set, updated_at: new Date() }).where('id', '=', contact.id).execute();
     return true;
   }
 

@@ -9,6 +9,8 @@ import { insertMessage, summarize } from '../store/repos/messages';
 import { toJson } from '../store/json';
 import type { InboxRow } from '../store/schema';
 import { scopeOf } from './event-scope';
+import { profilePatch } from '../contacts/profile-update';
+import { autoMergeContact } from '../contacts/auto-merge';
 
 export interface PlatformEventDeps {
   db: Db;
@@ -92,33 +94,38 @@ export class PlatformEvents {
     return changed > 0 ? 'applied' : 'duplicate';
   }
 
+  /**
+   * What the platform says about the contact: a profile it gives (Zalo's shared info, a
+   * profile looked up) is verified — the platform vouches for the phone / e-mail — and is
+   * newer than what we had; follow / unfollow is stored on the identity (and, for code that
+   * reads it there, as the `<channel>Follower` attribute). A newly verified value merges
+   * twins when the inbox has `contacts.autoMerge`.
+   */
   private async contact(uow: UnitOfWork, event: Extract<ParsedEvent, { kind: 'contact' }>): Promise<PlatformEventResult> {
     const { origin } = event;
     const now = this.deps.clock.now();
-    const { contact } = await findOrCreateContact(uow.db, { channel: origin.channel, accountId: origin.accountId, externalId: origin.externalUserId }, undefined, now);
+    const key = { channel: origin.channel, accountId: origin.accountId, externalId: origin.externalUserId };
+    const { contact } = await findOrCreateContact(uow.db, key, undefined, now);
     const attributes = { ...contact.attributes };
-    if (event.follower !== null) attributes[`${origin.channel}Follower`] = event.follower;
-    const p = event.profile;
+    if (event.follower !== null) {
+      attributes[`${origin.channel}Follower`] = event.follower;
+      await uow.db.updateTable('contact_identities').set({ follower: event.follower }).where('channel', '=', key.channel).where('account_id', '=', key.accountId).where('external_id', '=', key.externalId).execute();
+    }
+    const { set, newlyVerified } = profilePatch(contact, event.profile ?? {}, { verified: true, overwrite: true });
     await uow.db
       .updateTable('contacts')
-      .set({
-        // What the contact typed into the platform's form is newer than what we had.
-        name: p?.name ?? contact.name,
-        phone: p?.phone ?? contact.phone,
-        email: p?.email ?? contact.email,
-        avatar_url: p?.avatarUrl ?? contact.avatar_url,
-        attributes: toJson(attributes),
-        updated_at: now,
-      })
+      .set({ ...set, attributes: toJson(attributes), updated_at: now })
       .where('id', '=', contact.id)
       .execute();
+    if (newlyVerified) await autoMergeContact(uow.db, contact.id, now);
     return 'applied';
   }
 
+  /** The latest conversation with this identity on the inbox (a merged contact may hold several identities on one account). */
   private async conversationOf(uow: UnitOfWork, inbox: InboxRow, origin: EventOrigin) {
     return uow.db
       .selectFrom('conversations as c')
-      .innerJoin('contact_identities as ci', 'ci.contact_id', 'c.contact_id')
+      .innerJoin('contact_identities as ci', 'ci.id', 'c.identity_id')
       .selectAll('c')
       .where('c.inbox_id', '=', inbox.id)
       .where('ci.channel', '=', origin.channel)

@@ -11,20 +11,6 @@ export async function getConversationForUpdate(db: Db, id: number): Promise<Conv
   return db.selectFrom('conversations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** The contact's most recent conversation on an inbox, whatever its status. */
-export async function latestConversation(db: Db, contactId: number, inboxId: number): Promise<ConversationRow | undefined> {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('contact_id', '=', contactId)
-    .where('inbox_id', '=', inboxId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
 export async function updateConversation(db: Db, id: number, patch: ConversationUpdate): Promise<ConversationRow> {
   return db.updateTable('conversations').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
@@ -34,7 +20,8 @@ export async function conversationAddress(db: Db, conversationId: number): Promi
   const row = await db
     .selectFrom('conversations as c')
     .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
-    .innerJoin('contact_identities as ci', (j) => j.onRef('ci.contact_id', '=', 'c.contact_id').onRef('ci.channel', '=', 'i.channel').onRef('ci.account_id', '=', 'i.account_id'))
+    // The conversation's own identity: a merged contact may hold two on one account.
+    .innerJoin('contact_identities as ci', 'ci.id', 'c.identity_id')
     .select(['c.inbox_id', 'i.channel', 'i.account_id', 'ci.external_id'])
     .where('c.id', '=', conversationId)
     .executeTakeFirst();

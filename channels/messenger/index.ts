@@ -15,6 +15,7 @@ import { messengerCapabilities } from './render';
 import { createMessengerSender } from './send';
 import { verifySignature, verifySubscription } from './verify';
 import { decideWindow, HUMAN_AGENT_WINDOW_MS, STANDARD_WINDOW_MS } from './window';
+import { messengerCampaignWindow } from './campaign-window';
 
 export { loadMessengerConfig, type MessengerConfig } from './config';
 
@@ -162,6 +163,9 @@ export function createMessengerChannel(config: MessengerConfig, options: Messeng
       // ref: https://developers.facebook.com/docs/messenger-platform/policy/policy-overview (24 h; HUMAN_AGENT up to 7 days)
       return { canReply: true, closesAt, freeRepliesLeft: null, note: tagged ? 'Messenger: outside 24 h — replies go with the HUMAN_AGENT tag (up to 7 days)' : 'Messenger: inside the 24-hour window' };
     },
+
+    // Promotions only inside the 24-hour window (no message tag allows them): campaign-window.ts.
+    campaignWindow: async (target, at) => messengerCampaignWindow(target, at),
 
     close: () => queue.drain(),
   };

@@ -118,6 +118,19 @@ describe('Messenger send over HTTP (fake Graph API)', () => {
     expect(fake.calls).toHaveLength(0);
   });
 
+  it('sends a campaign message inside 24 h as RESPONSE, as the fake records it', async () => {
+    await sender({ humanAgent: true }).send(outbound({ purpose: 'campaign', senderType: 'agent', lastInboundAt: new Date(now.getTime() - 2 * H) }));
+    expect(fake.sentMessages().map((c) => c.body)).toEqual([
+      { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: 'Chào bạn, shop mở cửa lúc 8h.', metadata: 'omnigate:42' } },
+    ]);
+  });
+
+  it('never tags a campaign message: 25 h later it is refused even from an agent with Human Agent granted', async () => {
+    const err = await failureOf(sender({ humanAgent: true }).send(outbound({ purpose: 'campaign', senderType: 'agent', lastInboundAt: new Date(now.getTime() - 25 * H) })));
+    expect(err).toMatchObject({ code: 'GW_ERR_MESSAGING_WINDOW_CLOSED', retryable: false, details: { window: 'automated_outside_window' } });
+    expect(fake.calls).toHaveLength(0);
+  });
+
   it('refuses a Page it has no token for, permanently, without calling Meta', async () => {
     const err = await failureOf(sender().send(outbound({ address: { channel: 'messenger', accountId: '999', externalUserId: PSID } })));
     expect(err).toMatchObject({ code: 'GW_ERR_CONFIG_INVALID', retryable: false });

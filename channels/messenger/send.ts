@@ -56,7 +56,11 @@ export function createMessengerSender(deps: MessengerSenderDeps): MessengerSende
     async send(message) {
       const { address } = message;
       const token = await tokenFor(address);
-      const decision = decideWindow({ lastInboundAt: message.lastInboundAt, now: now(), senderType: message.senderType, humanAgentGranted: deps.config.humanAgent });
+      // A campaign is promotional: never under a tag (HUMAN_AGENT is for a person answering), so
+      // it goes by the automated rule — RESPONSE inside 24 h, else refused. campaign-window.ts
+      // ref: https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags
+      const senderType = message.purpose === 'campaign' ? 'bot' : message.senderType;
+      const decision = decideWindow({ lastInboundAt: message.lastInboundAt, now: now(), senderType, humanAgentGranted: deps.config.humanAgent });
       if (!decision.allowed) throw new GatewayError('GW_ERR_MESSAGING_WINDOW_CLOSED', decision.reason, { window: decision.code });
 
       const parts = renderMessage(message.content, { messageId: message.messageId, resolveUrl: deps.resolveUrl });

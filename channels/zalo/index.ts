@@ -13,6 +13,7 @@ import { ZaloAccounts } from './accounts';
 import { needsReconnect } from './errors';
 import { InMemoryReplyCounter, type ReplyCounter } from './reply-counter';
 import { CS_WINDOW_MS, evaluateWindow } from './window';
+import { zaloCampaignWindow } from './campaign-window';
 import { InMemoryTokenStore, type TokenStore } from './token-store';
 import type { TokenManager } from './tokens';
 import { verifyZaloSignature } from './verify';
@@ -144,6 +145,9 @@ export function createZaloChannel(config: ZaloConfig, options: ZaloChannelOption
       if (!w.allowed) return { canReply: false, closesAt: null, freeRepliesLeft: 0, note: w.reason ?? 'Zalo: replies are closed' };
       return { canReply: true, closesAt, freeRepliesLeft: w.freeRepliesLeft, note: w.charged ? `Zalo: ${w.reason}` : `Zalo: ${w.freeRepliesLeft} free replies left` };
     },
+
+    // Promotions: followers only, 06:00–22:00 Vietnam time, one a day (campaign-window.ts).
+    campaignWindow: async (target, at) => zaloCampaignWindow(target, at),
 
     mount(h: ChannelHost) {
       host = h;

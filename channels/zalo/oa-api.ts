@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { GatewayError } from '../../src/core/errors';
 import { zaloError, zaloHttpError } from './errors';
-import type { ZaloCsRequest, ZaloEnvelope, ZaloSendData, ZaloUserDetailData } from './types';
+import type { ZaloCsRequest, ZaloEnvelope, ZaloPromotionRequest, ZaloSendData, ZaloUserDetailData } from './types';
 
 /**
  * Thin client for the Zalo OA Open API. Only HTTP and envelope checks — no tokens logic,
@@ -25,6 +25,11 @@ export interface UploadInput {
 export interface ZaloApi {
   /** POST /v3.0/oa/message/cs → Zalo's `message_id` (the echo and receipts carry it). */
   sendCs(accessToken: string, body: ZaloCsRequest): Promise<{ messageId: string; userId: string }>;
+  /**
+   * POST /v3.0/oa/message/promotion → `message_id`. Followers only (−213), 06:00–22:00 Vietnam
+   * time (−234), one a day per user. ref: zalo-java-sdk src/test/java/v3/SendPromotionMessage.java
+   */
+  sendPromotion(accessToken: string, body: ZaloPromotionRequest): Promise<{ messageId: string; userId: string }>;
   /** POST /v2.0/oa/upload/image (jpg/png ≤ 1 MB) → `attachment_id`. */
   uploadImage(accessToken: string, file: UploadInput): Promise<string>;
   /** POST /v2.0/oa/upload/file (PDF/DOC/DOCX/CSV ≤ 5 MB) → `token` for `attachment.type = "file"`. */
@@ -62,18 +67,16 @@ export function createZaloApi({ baseUrl, timeoutMs = 15_000, http = axios.create
     return value;
   };
 
+  const sendMessage = async (what: string, url: string, accessToken: string, body: unknown) => {
+    const data = await call<ZaloSendData>(what, { method: 'POST', url, headers: { access_token: accessToken, 'Content-Type': 'application/json' }, data: body });
+    const messageId = idOf(data?.message_id);
+    if (!messageId) throw unexpected(what, 'no data.message_id');
+    return { messageId, userId: idOf(data.user_id) ?? '' };
+  };
+
   return {
-    async sendCs(accessToken, body) {
-      const data = await call<ZaloSendData>('send message', {
-        method: 'POST',
-        url: '/v3.0/oa/message/cs',
-        headers: { access_token: accessToken, 'Content-Type': 'application/json' },
-        data: body,
-      });
-      const messageId = idOf(data?.message_id);
-      if (!messageId) throw unexpected('send message', 'no data.message_id');
-      return { messageId, userId: idOf(data.user_id) ?? '' };
-    },
+    sendCs: (accessToken, body) => sendMessage('send message', '/v3.0/oa/message/cs', accessToken, body),
+    sendPromotion: (accessToken, body) => sendMessage('send promotion', '/v3.0/oa/message/promotion', accessToken, body),
     uploadImage: (token, file) => upload('upload image', '/v2.0/oa/upload/image', token, file, 'attachment_id'),
     uploadFile: (token, file) => upload('upload file', '/v2.0/oa/upload/file', token, file, 'token'),
     async userDetail(accessToken, userId) {

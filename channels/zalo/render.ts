@@ -1,5 +1,6 @@
+import { GatewayError } from '../../src/core/errors';
 import type { MessageContent, QuickReply } from '../../src/core/message';
-import type { ZaloCsMessage, ZaloMediaTemplate } from './types';
+import type { ZaloCsMessage, ZaloMediaTemplate, ZaloPromotionButton, ZaloPromotionElement, ZaloPromotionTemplate } from './types';
 
 /**
  * MessageContent → Zalo CS message parts, degrading on purpose (P2):
@@ -93,4 +94,38 @@ function fileNameOf(url: string): string {
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** Most buttons under a promotion we send (campaigns allow 3 quick replies). ref: zalo-java-sdk SendPromotionMessage.java (3 buttons) */
+export const MAX_PROMOTION_BUTTONS = 4;
+
+/**
+ * A campaign message → ONE promotion template (`/v3.0/oa/message/promotion`): a promotion is
+ * one message (the user may get one a day), so nothing is split:
+ * - an image becomes the `banner` element (by URL), its caption the `text` element;
+ * - text becomes the `text` element; over 2000 characters it is refused (GW_ERR_CONTENT_TOO_LARGE);
+ * - quick replies become `oa.query.show` buttons: a tap sends the title back as the user's
+ *   message, so the reply reaches the inbox like any other;
+ * - other kinds cannot be a promotion (GW_ERR_CONTENT_UNSUPPORTED).
+ * ref: zalo-java-sdk src/test/java/v3/SendPromotionMessage.java (banner/header/text elements, oa.query.show buttons)
+ * ref: https://developers.zalo.me/docs/official-account/tin-nhan/tin-truyen-thong/gui-tin-truyen-thong-ca-nhan
+ */
+export function renderPromotion(content: MessageContent): ZaloPromotionTemplate {
+  const elements: ZaloPromotionElement[] = [];
+  let text: string | undefined;
+  let buttons: ZaloPromotionButton[] = [];
+  if (content.type === 'text') {
+    text = content.text;
+    buttons = (content.quickReplies ?? []).slice(0, MAX_PROMOTION_BUTTONS).map((q) => ({ type: 'oa.query.show', title: q.title, payload: q.title }));
+  } else if (content.type === 'image') {
+    elements.push({ type: 'banner', image_url: content.url });
+    text = content.caption?.trim() ? content.caption : undefined;
+  } else {
+    throw new GatewayError('GW_ERR_CONTENT_UNSUPPORTED', `Zalo: a ${content.type} message cannot be sent as a promotion (text or image only)`, { channel: 'zalo' });
+  }
+  if (text !== undefined) {
+    if (text.length > MAX_TEXT) throw new GatewayError('GW_ERR_CONTENT_TOO_LARGE', `Zalo: a promotion's text is at most ${MAX_TEXT} characters (this one has ${text.length})`, { channel: 'zalo' });
+    elements.push({ type: 'text', align: 'left', content: text });
+  }
+  return { type: 'template', payload: { template_type: 'promotion', elements, ...(buttons.length > 0 ? { buttons } : {}) } };
 }

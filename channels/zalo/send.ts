@@ -5,7 +5,8 @@ import { GatewayError, isGatewayError } from '../../src/core/errors';
 import type { ZaloConfig } from './config';
 import type { UploadInput, ZaloApi } from './oa-api';
 import { InMemoryReplyCounter, type ReplyCounter } from './reply-counter';
-import { MAX_FILE_BYTES, renderContent, splitText, type OutboundPart } from './render';
+import { MAX_FILE_BYTES, renderContent, renderPromotion, splitText, type OutboundPart } from './render';
+import { inPromotionHours, ZALO_NIGHT } from './campaign-window';
 import type { AccessTokenSource } from './tokens';
 import type { ZaloCsMessage, ZaloCsRequest } from './types';
 import { evaluateWindow, type WindowDecision } from './window';
@@ -21,7 +22,11 @@ import { createZaloRateLimiter, type ZaloRateLimiter } from './rate-limit';
  *    against the 8 free replies); otherwise to `recipient.user_id`. ref: channels.md §2.5/§2.6 [Z6]
  * 3. −216 / −220 → one refresh, one retry (with-token.ts); other errors are mapped by errors.ts and
  *    the outbox decides on retries (`retryable`).
- * 4. A message rendered as several parts (long text) remembers, in this process, how many parts
+ * 4. A campaign message (`purpose: 'campaign'`) goes as ONE promotion (`POST /v3.0/oa/message/promotion`,
+ *    render.ts `renderPromotion`) to `recipient.user_id`: no CS window, no free-reply count; refused
+ *    before the call between 22:00 and 06:00 Vietnam time (Zalo would answer −234). Non-followers
+ *    answer −213 → a permanent "not a follower" failure (errors.ts). ref: channels.md §2.6
+ * 5. A message rendered as several parts (long text) remembers, in this process, how many parts
  *    went out, so a retry after a retryable failure resumes instead of re-sending the first parts.
  *    Zalo has no idempotency key. The result's externalId is the FIRST part's `message_id`.
  */
@@ -85,12 +90,22 @@ export function createZaloSender(deps: ZaloSenderDeps): ZaloSender {
     return { attachment: { type: 'file', payload: { token } } };
   };
 
+  const sendPromotion = async (message: OutboundMessage): Promise<SendResult> => {
+    const { address } = message;
+    // Checked here too: a recipient queued at 21:59 may reach the outbox after 22:00.
+    if (!inPromotionHours(clock.now())) throw new GatewayError('GW_ERR_MESSAGING_WINDOW_CLOSED', ZALO_NIGHT, { channel: 'zalo', promotion: 'night' });
+    const body = { recipient: { user_id: address.externalUserId }, message: { attachment: renderPromotion(message.content) } };
+    const { messageId } = await paced(address.accountId, () => withAccessToken(deps.tokens, (token) => deps.api.sendPromotion(token, body)));
+    return { externalId: messageId, status: 'sent' };
+  };
+
   return {
     async send(message) {
       const { address } = message;
       if (address.channel !== 'zalo' || address.accountId !== deps.config.oaId) {
         throw new GatewayError('GW_ERR_VALIDATION', `Zalo: this sender serves OA ${deps.config.oaId}, not ${address.channel}/${address.accountId}`);
       }
+      if (message.purpose === 'campaign') return sendPromotion(message);
       const sent = await replies.count(address.accountId, address.externalUserId, message.lastInboundAt);
       const decision = evaluateWindow({ lastInboundAt: message.lastInboundAt, oaMessagesSinceLastInbound: sent, now: clock.now() });
       deps.onWindow?.(decision, message);

@@ -100,6 +100,38 @@ export interface ZaloMediaTemplate {
   };
 }
 
+/**
+ * Body of POST /v3.0/oa/message/promotion ("tin truyền thông cá nhân"): a `promotion` template
+ * of elements (a `banner` image, a `header`, `text` paragraphs, a `table`) and buttons. Always
+ * to a `user_id` (a promotion answers nothing).
+ * ref: zalo-java-sdk src/test/java/v3/SendPromotionMessage.java (official) ; channels.md §2.5 [Z1][Z3]
+ * ref: https://developers.zalo.me/docs/official-account/tin-nhan/tin-truyen-thong/gui-tin-truyen-thong-ca-nhan
+ */
+export interface ZaloPromotionRequest {
+  recipient: { user_id: ZaloId };
+  message: { attachment: ZaloPromotionTemplate };
+}
+
+export interface ZaloPromotionTemplate {
+  type: 'template';
+  payload: {
+    template_type: 'promotion';
+    elements: ZaloPromotionElement[];
+    buttons?: ZaloPromotionButton[];
+  };
+}
+
+export type ZaloPromotionElement =
+  | { type: 'banner'; image_url: string }
+  | { type: 'banner'; attachment_id: string }
+  | { type: 'header'; content: string; align?: 'left' | 'center' | 'right' }
+  | { type: 'text'; content: string; align?: 'left' | 'center' | 'right' };
+
+/** `oa.query.show`: tapping sends `payload` back as the user's message (shown in the chat), like a quick reply. */
+export type ZaloPromotionButton =
+  | { type: 'oa.query.show' | 'oa.query.hide'; title: string; payload: string }
+  | { type: 'oa.open.url'; title: string; payload: { url: string } };
+
 /** OAuth v4 token response; `expires_in` is a STRING of seconds ("90000" = 25 h). Errors may come with HTTP 200. */
 export interface ZaloTokenResponseRaw {
   access_token?: unknown;

@@ -39,7 +39,9 @@ export class OutboundMessages {
     if (!isPrivate && input.sender.type === 'agent' && l.conv.status === 'bot') {
       await this.actions.assignLocked(l, { agentId: input.sender.id ?? null }, input.sender);
     }
-    if (l.conv.status === 'resolved' && !isPrivate && input.sender.type === 'agent') {
+    // Answers need the conversation reopened; a proactive message (a follow-up "after 3 days",
+    // a campaign) goes to a resolved one as it is — the contact's reply reopens it.
+    if (l.conv.status === 'resolved' && !isPrivate && input.sender.type === 'agent' && (input.purpose ?? 'reply') === 'reply') {
       throw new GatewayError('GW_ERR_INVALID_TRANSITION', 'reopen the conversation before replying');
     }
     const row = await insertMessage(uow.db, {

@@ -42,6 +42,8 @@ export interface AgentServerToClient {
   presence: (e: { agentId: number; status: 'online' | 'away' | 'offline' }) => void;
   /** A conversation waits for you (handoff assigned to you) or for your team too long. */
   notify: (e: { kind: 'assigned' | 'waiting'; conversationId: number; text: string }) => void;
+  /** A follow-up you scheduled was not sent: the channel did not allow it at its time (src/follow-ups/). */
+  'followup:blocked': (e: { followUpId: number; conversationId: number; reason: string; text: string; dueAt: string }) => void;
 }
 
 export interface AgentClientToServer {

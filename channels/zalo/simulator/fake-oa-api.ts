@@ -16,6 +16,10 @@ export interface FakeZaloUser {
 }
 
 export interface FakeSentMessage {
+  /** `cs` (POST /v3.0/oa/message/cs) or `promotion` (POST /v3.0/oa/message/promotion). */
+  kind: 'cs' | 'promotion';
+  /** When the fake accepted it (the fake's clock). */
+  at: number;
   messageId: string;
   userId: string;
   recipient: Record<string, unknown>;
@@ -36,6 +40,8 @@ export class FakeOaState {
   readonly fileTokens = new Set<string>();
   readonly sent: FakeSentMessage[] = [];
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   sendCs(body: unknown): Envelope {
     if (!isRecord(body)) return FAIL(-201, 'Parameters are invalid: body must be JSON');
     const { recipient, message } = body;
@@ -47,7 +53,38 @@ export class FakeOaState {
     const code = this.userErrors.get(userId);
     if (code !== undefined) return FAIL(code, describe(code));
     const messageId = newZaloMessageId();
-    this.sent.push({ messageId, userId, recipient, message });
+    this.sent.push({ kind: 'cs', at: this.now(), messageId, userId, recipient, message });
+    return OK({ message_id: messageId, user_id: userId });
+  }
+
+  /**
+   * `POST /v3.0/oa/message/promotion` with Zalo's rules: `recipient.user_id` only; a `promotion`
+   * template; followers only (a user set with `follower: false` → −213; users the fake was not
+   * told about count as followers); 06:00–21:59 Vietnam time on the fake's clock (else −234);
+   * one per user per Vietnam day (else −218, the table's per-recipient limit: the exact code
+   * Zalo uses for this is not in our sources).
+   * ref: channels.md §2.6, §2.9 ; zalo-java-sdk src/test/java/v3/SendPromotionMessage.java
+   */
+  sendPromotion(body: unknown): Envelope {
+    if (!isRecord(body)) return FAIL(-201, 'Parameters are invalid: body must be JSON');
+    const { recipient, message } = body;
+    if (!isRecord(recipient) || !isRecord(message)) return FAIL(-201, 'Parameters are invalid: recipient and message are required');
+    if (typeof recipient.user_id !== 'string' || !recipient.user_id) return FAIL(-201, 'Parameters are invalid: a promotion goes to recipient.user_id');
+    const userId = recipient.user_id;
+    const shapeProblem = checkPromotion(message);
+    if (shapeProblem) return FAIL(-201, `Parameters are invalid: ${shapeProblem}`);
+    const code = this.userErrors.get(userId);
+    if (code !== undefined) return FAIL(code, describe(code));
+    if (this.users.get(userId)?.follower === false) return FAIL(-213, describe(-213));
+    const at = this.now();
+    const vn = new Date(at + VIETNAM_OFFSET_MS);
+    if (vn.getUTCHours() < 6 || vn.getUTCHours() >= 22) return FAIL(-234, describe(-234));
+    const day = vn.toISOString().slice(0, 10);
+    if (this.sent.some((m) => m.kind === 'promotion' && m.userId === userId && new Date(m.at + VIETNAM_OFFSET_MS).toISOString().slice(0, 10) === day)) {
+      return FAIL(-218, describe(-218));
+    }
+    const messageId = newZaloMessageId();
+    this.sent.push({ kind: 'promotion', at, messageId, userId, recipient, message });
     return OK({ message_id: messageId, user_id: userId });
   }
 
@@ -112,12 +149,40 @@ export class FakeOaState {
   }
 }
 
+/** Vietnam is UTC+7 all year (no DST). */
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+const ELEMENT_TYPES = new Set(['banner', 'header', 'text', 'table']);
+const BUTTON_TYPES = new Set(['oa.open.url', 'oa.query.show', 'oa.query.hide', 'oa.open.phone', 'oa.open.sms']);
+
+/** The promotion template's shape, as the SDK example builds it. */
+function checkPromotion(m: Record<string, unknown>): string | null {
+  const a = m.attachment;
+  if (!isRecord(a) || a.type !== 'template' || !isRecord(a.payload)) return 'message.attachment must be a template';
+  const p = a.payload;
+  if (p.template_type !== 'promotion') return 'template_type must be promotion';
+  if (!Array.isArray(p.elements) || p.elements.length === 0) return 'elements are required';
+  for (const e of p.elements) {
+    if (!isRecord(e) || typeof e.type !== 'string' || !ELEMENT_TYPES.has(e.type)) return 'element.type must be banner, header, text or table';
+    if (e.type === 'banner' && typeof e.image_url !== 'string' && typeof e.attachment_id !== 'string') return 'a banner needs image_url or attachment_id';
+    if (e.type === 'banner' && typeof e.image_url === 'string' && !/^https?:\/\//.test(e.image_url)) return 'banner image_url must be http(s)';
+    if ((e.type === 'header' || e.type === 'text') && (typeof e.content !== 'string' || e.content.length === 0)) return `a ${e.type} needs content`;
+  }
+  if (p.buttons !== undefined) {
+    if (!Array.isArray(p.buttons) || p.buttons.length > 4) return 'at most 4 buttons';
+    for (const b of p.buttons) {
+      if (!isRecord(b) || typeof b.type !== 'string' || !BUTTON_TYPES.has(b.type) || typeof b.title !== 'string' || b.payload === undefined) return 'a button needs type, title and payload';
+    }
+  }
+  return null;
+}
+
 const DESCRIPTIONS: Record<number, string> = {
   [-32]: 'Reached limit call api',
   [-100]: 'attachment_id was expired',
   [-213]: 'User has not followed OA',
   [-216]: 'Access token is invalid',
   [-217]: 'User has blocked invitations',
+  [-218]: 'User has reached the limit of messages they can receive',
   [-220]: 'access_token is expired or removed',
   [-227]: 'User was banned or has been inactive for more than 45 days',
   [-230]: 'User has not interacted with the OA in the past 7 days',

@@ -45,13 +45,16 @@ export interface FakeZalo {
   url: string;
   oauthUrl: string;
   calls: RecordedCall[];
+  /** Every message accepted, in order; `kind` tells customer-care (`cs`) from `promotion`. */
   sent: FakeSentMessage[];
+  /** The accepted messages of one kind. */
+  sentOf(kind: FakeSentMessage['kind']): FakeSentMessage[];
   /** `grant_type=refresh_token` requests received (attempts, successful or not). */
   readonly refreshCount: number;
   /** The next `n` calls (to `path`, if given; after letting `after` of them through) fail with `failure`. */
   failNext(n: number, failure: FailureMode, opts?: { path?: string; after?: number }): void;
   setUser(userId: string, user: FakeZaloUser): void;
-  /** Every CS send to this user fails with `code` (e.g. −230, −213); null clears it. */
+  /** Every send (CS or promotion) to this user fails with `code` (e.g. −230, −213); null clears it. */
   setUserError(userId: string, code: number | null): void;
   /** Current access tokens answer −220 (expired). */
   expireAccessTokens(): void;
@@ -85,7 +88,7 @@ export async function startFakeZalo(options: StartFakeZaloOptions): Promise<Fake
     now,
     invalidateOldAccessTokenOnRefresh: options.invalidateOldAccessTokenOnRefresh ?? false,
   });
-  const oa = new FakeOaState();
+  const oa = new FakeOaState(now);
   for (const [id, user] of Object.entries(options.users ?? {})) oa.users.set(id, user);
   const calls: RecordedCall[] = [];
   const failures: Failure[] = [];
@@ -136,11 +139,12 @@ export async function startFakeZalo(options: StartFakeZaloOptions): Promise<Fake
 
   const apiAnswer = (method: string, url: URL, raw: Buffer, call: RecordedCall): Envelope | { error: number; message: string } => {
     const route = `${method} ${url.pathname}`;
-    const known = ['POST /v3.0/oa/message/cs', 'POST /v2.0/oa/upload/image', 'POST /v2.0/oa/upload/file', 'GET /v3.0/oa/user/detail'];
+    const known = ['POST /v3.0/oa/message/cs', 'POST /v3.0/oa/message/promotion', 'POST /v2.0/oa/upload/image', 'POST /v2.0/oa/upload/file', 'GET /v3.0/oa/user/detail'];
     if (!known.includes(route)) return { error: 404, message: 'empty api or invalid api' };
     const tokenCheck = tokens.checkAccessToken(call.headers.accessToken);
     if (tokenCheck !== 'ok') return { error: tokenCheck, message: describe(tokenCheck) };
     if (route === 'POST /v3.0/oa/message/cs') return oa.sendCs(call.body);
+    if (route === 'POST /v3.0/oa/message/promotion') return oa.sendPromotion(call.body);
     if (route === 'GET /v3.0/oa/user/detail') return oa.userDetail(url.searchParams.get('data') ?? undefined);
     const multipart = call.headers.contentType?.startsWith('multipart/form-data') && /name="file"/.test(raw.toString('latin1'));
     return oa.upload(url.pathname.endsWith('/image') ? 'image' : 'file', multipart ? raw.length : 0);
@@ -154,6 +158,7 @@ export async function startFakeZalo(options: StartFakeZaloOptions): Promise<Fake
     oauthUrl: oauth.url,
     calls,
     sent: oa.sent,
+    sentOf: (kind) => oa.sent.filter((m) => m.kind === kind),
     get refreshCount() {
       return tokens.refreshCount;
     },

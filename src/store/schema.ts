@@ -35,7 +35,7 @@ export interface ContactsTable {
   phone_verified: Generated<boolean>;
   email_verified: Generated<boolean>;
   notes: Generated<string | null>;
-  labels: Generated<Json<string[]>>;
+  labels: ColumnType<string[], string | undefined, string>;
   /** Set once merged into that contact; the row stays so the merge can be undone. */
   merged_into_id: Generated<number | null>;
 }
@@ -155,7 +155,6 @@ export interface CampaignRecipientsTable {
   conversation_id: number | null;
   message_id: number | null;
   sent_at: Timestamp | null;
-  replied_at: Timestamp | null;
   updated_at: Timestamp;
 }
 

@@ -11,6 +11,8 @@ export class FakeChannel implements ChannelAdapter {
   readonly capabilities: ChannelCapabilities = { quickReplies: 3, images: true, files: true, typingIndicator: false, maxTextLength: 2000 };
   readonly sent: OutboundMessage[] = [];
   failWith: GatewayError | null = null;
+  /** A campaign rule for tests (ChannelAdapter.campaignWindow); unset = always open, like the widget. */
+  campaignWindow?: ChannelAdapter['campaignWindow'];
   private host: ChannelHost | null = null;
   private seq = 0;
 

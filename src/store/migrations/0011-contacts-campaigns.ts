@@ -94,7 +94,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       conversation_id integer REFERENCES conversations(id),
       message_id bigint REFERENCES messages(id),
       sent_at timestamptz,
-      replied_at timestamptz,
       updated_at timestamptz NOT NULL,
       CONSTRAINT campaign_recipients_once UNIQUE (campaign_id, contact_id, inbox_id)
     );

@@ -232,7 +232,10 @@ export async function loadContact(contactId: number, force = false): Promise<voi
   if (existing && !force && existing.status !== 'error') return;
   setState((s) => ({ contacts: { ...s.contacts, [contactId]: { status: 'loading', data: existing?.data ?? null } } }));
   try {
-    const data = await api.get<ContactDetail>(`/contacts/${contactId}`);
+    const raw = await api.get<ContactDetail & { contact?: Partial<ContactDetail> }>(`/contacts/${contactId}`);
+    // Since issue #11 the record is under `contact` (the top-level fields are kept for older clients).
+    const { contact, ...rest } = raw;
+    const data: ContactDetail = contact ? { ...rest, ...contact, identities: rest.identities ?? [], conversations: rest.conversations ?? [] } : rest;
     setState((s) => ({ contacts: { ...s.contacts, [contactId]: { status: 'ready', data } } }));
   } catch (err) {
     const status = err instanceof ApiError && err.missingRoute ? 'missing' : 'error';

@@ -14,6 +14,9 @@ import { Header } from './views/header';
 import { LoginScreen } from './views/login';
 import { ReportsScreen } from './views/reports/reports';
 import { Sidebar } from './views/sidebar';
+import { CampaignsScreen } from './views/campaigns/campaigns';
+import { ContactsScreen } from './views/contacts/contacts';
+import type { Route } from './store';
 
 function InboxScreen(_props: object): JSX.Element {
   const s = getState();
@@ -130,6 +133,14 @@ function onGlobalKey(e: KeyboardEvent): void {
   }
 }
 
+function mainView(route: Route): JSX.Element {
+  if (route.view === 'admin') return h(AdminScreen, { section: route.section });
+  if (route.view === 'reports') return h(ReportsScreen, null);
+  if (route.view === 'contacts') return h(ContactsScreen, { contactId: route.contactId });
+  if (route.view === 'campaigns') return h(CampaignsScreen, { tab: route.tab, campaignId: route.campaignId });
+  return h(InboxScreen, null);
+}
+
 export function App(_props: object): JSX.Element {
   const s = useAppState();
   useEffect(() => {
@@ -160,7 +171,7 @@ export function App(_props: object): JSX.Element {
     'div',
     { class: 'app', 'data-connected': String(s.connected) },
     h(Header, null),
-    h('main', { class: 'app-main' }, s.route.view === 'admin' ? h(AdminScreen, { section: s.route.section }) : s.route.view === 'reports' ? h(ReportsScreen, null) : h(InboxScreen, null)),
+    h('main', { class: 'app-main' }, mainView(s.route)),
     h(Toasts, null),
     s.showShortcuts ? h(ShortcutsDialog, null) : null,
   );

@@ -24,7 +24,9 @@ import {
   type LiveMessage,
 } from './actions';
 import { t } from './i18n';
-import { alertAgent } from './notify';
+import { alertAgent, showToast } from './notify';
+import { FOLLOW_UP_BLOCKED_EVENT } from './views/contacts/follow-ups';
+import { reasonText, tc } from './views/contacts/strings';
 import { getState, setState } from './store';
 import type { AgentView } from './types';
 
@@ -86,6 +88,11 @@ function connect(_agent: AgentView): void {
       const title = e.kind === 'assigned' ? t('notifyAssigned', { name }) : t('notifyWaiting', { name });
       alertAgent('conv', e.conversationId, title, preview(e.conversationId), openFromAlert);
     });
+  });
+  // A scheduled follow-up the channel no longer allowed (issue #11): told to the agent who scheduled it.
+  s.on('followup:blocked', (e) => {
+    showToast('error', tc('followUpBlocked', { reason: reasonText(e.reason) }), e.conversationId);
+    window.dispatchEvent(new CustomEvent(FOLLOW_UP_BLOCKED_EVENT, { detail: e }));
   });
   s.on('contact:typing', applyContactTyping);
   s.on('agent:typing', applyAgentTyping);

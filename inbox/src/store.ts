@@ -11,7 +11,13 @@ export const FOLDERS: readonly FolderId[] = ['bot', 'pending', 'mine', 'team', '
 export type AdminSection = 'agents' | 'teams' | 'inboxes' | 'canned' | 'faq' | 'unanswered';
 export const ADMIN_SECTIONS: readonly AdminSection[] = ['agents', 'teams', 'inboxes', 'canned', 'faq', 'unanswered'];
 
-export type Route = { view: 'inbox'; folder: FolderId; convId: number | null } | { view: 'admin'; section: AdminSection } | { view: 'reports' };
+export type CampaignsTab = 'campaigns' | 'segments';
+export type Route =
+  | { view: 'inbox'; folder: FolderId; convId: number | null }
+  | { view: 'admin'; section: AdminSection }
+  | { view: 'reports' }
+  | { view: 'contacts'; contactId: number | null }
+  | { view: 'campaigns'; tab: CampaignsTab; campaignId: number | 'new' | null };
 
 export type LoadStatus = 'loading' | 'ready' | 'error' | 'missing';
 
@@ -97,6 +103,15 @@ export function parseHash(hash: string): Route {
     return { view: 'admin', section };
   }
   if (parts[0] === 'reports') return { view: 'reports' };
+  if (parts[0] === 'contacts') {
+    const contactId = Number(parts[1]);
+    return { view: 'contacts', contactId: Number.isSafeInteger(contactId) && contactId > 0 ? contactId : null };
+  }
+  if (parts[0] === 'campaigns') {
+    if (parts[1] === 'segments') return { view: 'campaigns', tab: 'segments', campaignId: null };
+    const campaignId = parts[1] === 'new' ? 'new' : Number(parts[1]);
+    return { view: 'campaigns', tab: 'campaigns', campaignId: campaignId === 'new' || (Number.isSafeInteger(campaignId) && campaignId > 0) ? campaignId : null };
+  }
   const folder = FOLDERS.includes(parts[1] as FolderId) ? (parts[1] as FolderId) : 'pending';
   const id = Number(parts[2]);
   return { view: 'inbox', folder, convId: Number.isSafeInteger(id) && id > 0 ? id : null };
@@ -105,6 +120,8 @@ export function parseHash(hash: string): Route {
 export function routeHash(route: Route): string {
   if (route.view === 'admin') return `#/admin/${route.section}`;
   if (route.view === 'reports') return '#/reports';
+  if (route.view === 'contacts') return `#/contacts${route.contactId ? `/${route.contactId}` : ''}`;
+  if (route.view === 'campaigns') return route.tab === 'segments' ? '#/campaigns/segments' : `#/campaigns${route.campaignId ? `/${route.campaignId}` : ''}`;
   return `#/inbox/${route.folder}${route.convId ? `/${route.convId}` : ''}`;
 }
 

@@ -133,7 +133,10 @@ export interface ContactDetail {
   phone: string | null;
   email: string | null;
   avatarUrl: string | null;
-  identities: { channel: string; accountId: string; externalId: string }[];
+  /** Issue #11 (`GET /contacts/:id` → `{ contact, … }`): the normalised phone and the labels. */
+  phoneE164?: string | null;
+  labels?: string[];
+  identities: { channel: string; accountId: string; externalId: string; follower?: boolean | null }[];
   conversations: { id: number; inboxId: number; channel: string; status: ConvStatus; createdAt: string; lastMessageAt: string | null }[];
 }
 

@@ -5,6 +5,9 @@ import { channelLabel, contactName, dateTime, relativeTime } from '../format';
 import { t } from '../i18n';
 import { getState } from '../store';
 import type { ConvDetail } from '../types';
+import { LabelChips } from './contacts/common';
+import { FollowUps } from './contacts/follow-ups';
+import { tc } from './contacts/strings';
 import { Avatar, Button, ChannelBadge, ErrorNote, Icon, Spinner, StatusChip, type IconName } from '../ui';
 
 function Row(props: { icon: IconName; label: string; value: string | null }): JSX.Element {
@@ -32,8 +35,16 @@ export function ContactPanel(props: { d: ConvDetail }): JSX.Element {
     h(
       'div',
       { class: 'contact-scroll' },
-      h('div', { class: 'contact-hero' }, h(Avatar, { name, seed: d.contact.id, url: data?.avatarUrl ?? d.contact.avatarUrl, size: 'lg', anonymous: !(data ?? d.contact).name?.trim() }), h('div', { class: 'contact-name' }, name), h(ChannelBadge, { channel: d.channel })),
-      h(Row, { icon: 'phone', label: t('phone'), value: data?.phone ?? d.contact.phone }),
+      h(
+        'div',
+        { class: 'contact-hero' },
+        h(Avatar, { name, seed: d.contact.id, url: data?.avatarUrl ?? d.contact.avatarUrl, size: 'lg', anonymous: !(data ?? d.contact).name?.trim() }),
+        h('div', { class: 'contact-name' }, name),
+        h(ChannelBadge, { channel: d.channel }),
+        data?.labels?.length ? h(LabelChips, { labels: data.labels }) : null,
+        h('a', { class: 'btn btn-ghost btn-sm', href: `#/contacts/${d.contact.id}`, 'data-testid': 'contact-open-full' }, h(Icon, { name: 'user' }), h('span', null, tc('viewContact'))),
+      ),
+      h(Row, { icon: 'phone', label: t('phone'), value: data?.phoneE164 ?? data?.phone ?? d.contact.phone }),
       h(Row, { icon: 'mail', label: t('email'), value: data?.email ?? d.contact.email }),
       h(Row, { icon: 'clock', label: t('createdAt'), value: dateTime(d.createdAt) + (d.reopenCount > 0 ? ` · ${t('reopenCount', { n: d.reopenCount })}` : '') }),
       data && data.identities.length > 0
@@ -44,6 +55,7 @@ export function ContactPanel(props: { d: ConvDetail }): JSX.Element {
             data.identities.map((i) => h('div', { key: `${i.channel}:${i.accountId}:${i.externalId}`, class: 'identity' }, h(ChannelBadge, { channel: i.channel }), h('code', { title: i.externalId }, i.externalId))),
           )
         : null,
+      h(FollowUps, { key: d.id, conversationId: d.id }),
       h(
         'div',
         { class: 'contact-section' },

@@ -5,6 +5,7 @@ import { lang, setLang, t, type Lang } from '../i18n';
 import { askNotificationPermission, toggleMute } from '../notify';
 import { getState, setState } from '../store';
 import { Avatar, Button, Icon, MenuButton } from '../ui';
+import { tc } from './contacts/strings';
 
 export function LangSwitch(_props: object): JSX.Element {
   const current = lang();
@@ -42,6 +43,10 @@ export function Header(_props: object): JSX.Element {
           h(Icon, { name: 'inbox' }),
           h('span', null, t('inbox')),
         ),
+        h('button', { type: 'button', class: route.view === 'contacts' ? 'active' : '', onClick: () => navigate({ view: 'contacts', contactId: null }), 'data-testid': 'nav-contacts' }, h(Icon, { name: 'users' }), h('span', null, tc('navContacts'))),
+        canAdmin
+          ? h('button', { type: 'button', class: route.view === 'campaigns' ? 'active' : '', onClick: () => navigate({ view: 'campaigns', tab: 'campaigns', campaignId: null }), 'data-testid': 'nav-campaigns' }, h(Icon, { name: 'send' }), h('span', null, tc('navCampaigns')))
+          : null,
         canAdmin
           ? h('button', { type: 'button', class: route.view === 'reports' ? 'active' : '', onClick: () => navigate({ view: 'reports' }), 'data-testid': 'nav-reports' }, h(Icon, { name: 'chart' }), h('span', null, t('reports')))
           : null,

@@ -26,6 +26,8 @@ import { writeEventLog } from '../listeners/event-log-writer';
 import { createBotRunner } from '../listeners/bot-runner';
 import { createAwayMessages } from '../listeners/away-message';
 import { AutoResolver } from '../jobs/auto-resolve';
+import { FollowUpJob } from '../follow-ups/follow-up-job';
+import { followUpPaths, followUpRoutes } from '../api/follow-up-routes';
 import { createSurveySender } from '../surveys/survey-sender';
 import { ChannelDirectory } from '../pipeline/channel-directory';
 import { sharedSecret } from '../store/repos/settings';
@@ -40,6 +42,8 @@ import { AuthService } from '../api/auth-service';
 import { createApiRouter, type ApiRouter } from '../api/api-router';
 import { conversationRoutes } from '../api/conversation-routes';
 import { directoryRoutes } from '../api/directory-routes';
+import { contactRoutes } from '../api/contact-routes';
+import { contactPaths } from '../api/contact-paths';
 import { reportPaths, reportRoutes } from '../api/report-routes';
 import { ReportService } from '../reports/report-service';
 import { RollupWriter } from '../reports/rollup-writer';
@@ -52,6 +56,11 @@ import { RedisRequestCounter } from '../cluster/redis-request-counter';
 import type { RateLimits } from '../core/rate-limits';
 import { createRateLimits } from './rate-limiter';
 import { createJobLock } from '../jobs/job-lock';
+import { CampaignPlanner } from '../campaigns/planner';
+import { CampaignRunner } from '../campaigns/campaign-runner';
+import { campaignRoutes } from '../api/campaign-routes';
+import { segmentRoutes } from '../api/segment-routes';
+import { campaignPaths } from '../api/campaign-paths';
 import { inboxBusinessDuration } from '../reports/business-duration';
 import { attachAgentRealtime } from '../realtime/agent-namespace';
 import { AGENT_NAMESPACE } from '../realtime/agent-protocol';
@@ -121,6 +130,10 @@ export interface Gateway {
   readonly waitAlerts: WaitAlerts;
   /** Resolves conversations idle since the business's last reply (src/jobs/auto-resolve.ts). */
   readonly autoResolver: AutoResolver;
+  /** Sends the agents' scheduled follow-ups when due, or tells them why not (src/follow-ups/). */
+  readonly followUps: FollowUpJob;
+  /** Plans and sends campaigns (src/campaigns/campaign-runner.ts; `runOnce()` for tests). */
+  readonly campaigns: CampaignRunner;
   /** The base URL links are made with: PUBLIC_URL, or the listening address. */
   publicUrl(): string;
   /** Start listening on config.host:config.port (0 = any free port); returns the base URL. */
@@ -222,11 +235,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Business-hours figures use each inbox's current hours; when they change, that inbox's rows are rewritten.
   const rollups = new RollupWriter({ db, logger, business: inboxBusinessDuration });
   api.router.use(directoryRoutes(db, api, presence, { businessHoursChanged: (inboxId) => rollups.rebuildInBackground(inboxId), secrets }));
+  api.router.use(contactRoutes(db, api, clock));
+  api.describe(contactPaths);
   // Delivery/read statuses change nothing a report counts: no rewrite for them (they are most events).
   bus.onCommit((e) => rollups.schedule(e.conversationId), DOMAIN_EVENT_TYPES.filter((t) => t !== 'message.status_changed'));
   const reports = new ReportService({ db, businessDuration: inboxBusinessDuration });
   api.router.use(reportRoutes(api, reports));
   api.describe(reportPaths);
+  api.router.use(followUpRoutes({ db, api, clock }));
+  api.describe(followUpPaths);
   const httpServer = http.createServer(app);
   // The widget runs on the business's own site: sockets (and the polling fallback) come
   // cross-origin. CORS here is the engine's, before any namespace is known, and never
@@ -249,13 +266,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const jobLock = createJobLock(store);
   const waitAlerts = new WaitAlerts(db, agentNsp as never, clock, jobLock);
   const autoResolver = new AutoResolver({ db, actions, clock, logger, defaultAfterMs: config.autoResolveAfterMs, once: jobLock });
+  const followUps = new FollowUpJob({
+    db, actions, outbound, clock, logger, once: jobLock,
+    channelOf: (id) => channels.get(id),
+    notifyBlocked: (agentId, e) => void agentNsp.to(`agent:${agentId}`).emit('followup:blocked', e),
+  });
   const router = new AutoRouter({ db, bus, clock, actions, presence, logger });
+  // Segments and campaigns (issue #11): one planner for previews and sending, the runner on the job lock.
+  const planner = new CampaignPlanner({ db, channels });
+  const campaigns = new CampaignRunner({ db, bus, actions, outbound, planner, clock, logger, once: jobLock });
+  api.router.use(segmentRoutes({ db, api, clock }));
+  api.router.use(campaignRoutes({ db, api, clock, planner, runner: campaigns }));
+  api.describe(campaignPaths);
 
   let closing: Promise<void> | null = null;
   let publicUrl = config.publicUrl;
   const gateway: Gateway = {
     config, logger, store, db, bus, clock, pipeline, actions, outbound, dispatcher, journal, rollups, metrics, app, routes, io, httpServer, channels, presence, directory, uploads, activity, api, auth, secrets, router, waitAlerts,
     autoResolver,
+    followUps,
+    campaigns,
     rateLimits,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -310,6 +340,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   journal.start();
   waitAlerts.start();
   autoResolver.start();
+  followUps.start();
+  campaigns.start();
 
   async function shutdown(): Promise<void> {
     const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);
@@ -321,6 +353,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
       waitAlerts.stop();
       await autoResolver.stop();
+      await followUps.stop();
+      await campaigns.stop();
       await journal.stop();
       await pipeline.drain();
       await router.idle();

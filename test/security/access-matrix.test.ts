@@ -7,6 +7,8 @@ import { upsertAgent } from '../../src/store/repos/agents';
 import { createInbox } from '../../src/store/repos/inboxes';
 import { upsertEntry } from '../../bots/faq/faq-store';
 import { insertMessage } from '../../src/store/repos/messages';
+import { scheduleFollowUp } from '../../src/follow-ups/follow-up-store';
+import { mergeContacts } from '../../src/contacts/merge';
 import { freshDataDir } from '../support/databases';
 
 /**
@@ -58,7 +60,7 @@ function routesOf(app: Express): { routes: Route[]; fileMounts: string[] } {
 }
 
 /** Conversation- and contact-scoped routes: an agent outside the inbox is told "not found". */
-const inboxScoped = (path: string) => /^\/api\/v1\/(conversations|contacts)\/:id/.test(path);
+const inboxScoped = (path: string) => /^\/api\/v1\/(conversations|contacts|contact-merges|follow-ups)\/:id/.test(path);
 
 function expected(route: Route, caller: Caller): Expected {
   const access = route.access!;
@@ -104,6 +106,9 @@ describe('authorization matrix: every route × every caller', () => {
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',
+        // Two callers without an agent token × every route is more than the per-address budget
+        // (api_ip, 120 a minute): lifted so each call meets its rule, not the limit (tested on its own).
+        OMNIGATE_RATE_LIMITS: 'api_ip=off',
         // Every channel on, so its routes are served (and checked); their platforms are never reached.
         MESSENGER_APP_SECRET: 'matrix-app-secret',
         MESSENGER_VERIFY_TOKEN: 'matrix-verify-token',
@@ -171,10 +176,14 @@ describe('authorization matrix: every route × every caller', () => {
       if (name === 'messageId') value = ids.failed;
       else if (base === '/api/v1/conversations/') value = ids.conv;
       else if (base === '/api/v1/contacts/') value = ids.contact;
+      else if (base === '/api/v1/contact-merges/') value = await mergeInInboxA(n);
       else if (base === '/api/v1/agents/') value = (await upsertAgent(db, { email: `victim${n}@matrix.test`, name: `victim ${n}`, role: 'agent', password: PASSWORD })).id;
       else if (base === '/api/v1/teams/') value = (await db.insertInto('teams').values({ name: `team ${n}` }).returning('id').executeTakeFirstOrThrow()).id;
       else if (base === '/api/v1/inboxes/') value = (await createInbox(db, { channel: 'widget', accountId: `victim-${n}`, name: `victim ${n}` })).id;
       else if (base === '/api/v1/canned-responses/') value = (await db.insertInto('canned_responses').values({ short_code: `c${n}`, content: 'xin chào' }).returning('id').executeTakeFirstOrThrow()).id;
+      else if (base === '/api/v1/segments/') value = (await db.insertInto('segments').values({ name: `segment ${n}`, filter: '{}', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
+      else if (base === '/api/v1/campaigns/') value = (await db.insertInto('campaigns').values({ name: `campaign ${n}`, filter: '{}', inbox_ids: '[]', content: JSON.stringify({ text: 'Khuyến mãi' }), status: 'draft', updated_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
+      else if (base === '/api/v1/follow-ups/') value = (await scheduleFollowUp(db, { conversationId: ids.conv, agentId: (await db.selectFrom('agents').select('id').orderBy('id').executeTakeFirstOrThrow()).id, text: `hỏi thăm ${n}`, dueAt: new Date(Date.now() + 86_400_000), now: new Date() })).id;
       else if (base === '/api/v1/faq/') value = (await upsertEntry(db, { id: `victim-${n}`, question: `câu hỏi ${n}`, variants: [], answer: 'trả lời', lang: 'vi', inboxId: null })).id;
       else if (name === 'pageId') value = '1001';
       else if (name === 'oaId') value = '3003';
@@ -184,6 +193,13 @@ describe('authorization matrix: every route × every caller', () => {
       path = path.replace(`:${name}`, encodeURIComponent(String(value)));
     }
     return path;
+  }
+
+  /** A merge of two contacts of inbox A, for the undo route (each call undoes its own). */
+  async function mergeInInboxA(n: number): Promise<number> {
+    const [a, b] = await Promise.all(['a', 'b'].map(async (side) => (await gw.pipeline.ingest({ kind: 'message', channel: 'widget', accountId: 'shop-a', externalUserId: `merge-${side}-${n}`, externalId: `merge-${side}-${n}`, sentAt: new Date(), content: { type: 'text', text: 'xin chào' } })).conversationId!));
+    const [survivor, merged] = await Promise.all([a, b].map(async (conv) => (await gw.db.selectFrom('conversations').select('contact_id').where('id', '=', conv!).executeTakeFirstOrThrow()).contact_id));
+    return (await gw.db.transaction().execute((trx) => mergeContacts(trx, survivor!, merged!, { reason: 'agent', agentId: null, now: new Date() }))).id;
   }
 
   async function call(route: Route, caller: Caller): Promise<{ status: number; body: string }> {

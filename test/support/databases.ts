@@ -17,7 +17,7 @@ export interface TestDatabase {
 }
 
 const pgUrl = process.env.OMNIGATE_TEST_PG_URL;
-const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-test-'));
+const tmpRoot = fs.mkdtempSync(path.join(process.env.OMNIGATE_TEST_TMP ?? os.tmpdir(), 'omnigate-test-'));
 let template: Promise<string> | null = null;
 
 /** A migrated PGlite directory made once per worker and copied for each test (initdb is slow). */

@@ -11,6 +11,9 @@ import { findPgBin, startCluster } from './postgres-cluster';
 export default async function globalSetup(): Promise<void> {
   const stateFile = path.join(os.tmpdir(), `omnigate-jest-${process.pid}.json`);
   process.env.OMNIGATE_TEST_STATE = stateFile;
+  // Every data directory the run's tests make lives under one root, removed by the teardown
+  // (each test file's PGlite copies take hundreds of MB: a run must not fill the disk).
+  process.env.OMNIGATE_TEST_TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-run-'));
   if (process.env.OMNIGATE_TEST_PG === '0') return;
   if (!findPgBin()) {
     if (process.env.CI === 'true') throw new Error('CI: PostgreSQL 15 is required for the test suite but was not found');

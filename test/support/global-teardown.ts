@@ -5,4 +5,6 @@ export default async function globalTeardown(): Promise<void> {
   cluster?.stop();
   const stateFile = process.env.OMNIGATE_TEST_STATE;
   if (stateFile) fs.rmSync(stateFile, { force: true });
+  const runTmp = process.env.OMNIGATE_TEST_TMP;
+  if (runTmp) fs.rmSync(runTmp, { recursive: true, force: true });
 }

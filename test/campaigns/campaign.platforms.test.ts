@@ -48,14 +48,13 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('a campaign thro
     graph = await startFakeGraph({ pages: { [PAGE]: PAGE_TOKEN } });
     // A month-long access token: the test moves the clock by days, token refresh is not its subject.
     zalo = await startFakeZalo({ appId: ZALO_APP, appSecret: 'zalo-app-secret-0001', oaId: OA, oaSecretKey: OA_SECRET, now: () => clock.now().getTime(), accessTokenTtlMs: 30 * 86_400_000 });
-    const tokens = zalo.issueInitialTokens();
     const { store } = await database.open();
     const messenger = createMessengerChannel(loadMessengerConfig({ MESSENGER_APP_SECRET: FB_SECRET, MESSENGER_VERIFY_TOKEN: 'verify-token-0001', MESSENGER_PAGES: `${PAGE}:${PAGE_TOKEN}`, MESSENGER_GRAPH_URL: graph.url })!, {
       fetchProfiles: false,
       pageStore: new DbPageStore(store.db, testSecretBox()),
       now: () => clock.now(),
     });
-    const zaloConfig = loadZaloConfig({ ZALO_APP_ID: ZALO_APP, ZALO_APP_SECRET: 'zalo-app-secret-0001', ZALO_OA_ID: OA, ZALO_OA_SECRET_KEY: OA_SECRET, ZALO_ACCESS_TOKEN: tokens.accessToken, ZALO_REFRESH_TOKEN: tokens.refreshToken, ZALO_API_URL: zalo.url, ZALO_OAUTH_URL: zalo.oauthUrl })!;
+    const zaloConfig = loadZaloConfig(zalo.gatewayEnv())!;
     const zaloChannel = createZaloChannel(zaloConfig, { enrichProfiles: false, clock, refreshCheckEveryMs: 0, store: new DbTokenStore(store.db, store.kind, testSecretBox()) });
     const noSurveys = { surveys: { csat: false } };
     inboxes = {

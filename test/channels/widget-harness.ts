@@ -39,6 +39,14 @@ export function connectVisitor(url: string, token: string, inbox = 'shop'): Prom
   });
 }
 
+/** A new visitor session and its connected socket, kept in `sockets` for the caller to close. */
+export async function openVisitor(url: string, sockets: VisitorSocket[]): Promise<{ socket: VisitorSocket; token: string; visitorId: string }> {
+  const { json } = await newSession(url);
+  const socket = await connectVisitor(url, json.token);
+  sockets.push(socket);
+  return { socket, token: json.token, visitorId: json.visitorId };
+}
+
 export function send(socket: VisitorSocket, text: string, clientId: string): Promise<{ ok: boolean; message?: WidgetMessage; error?: { code: string } }> {
   return new Promise((resolve) => socket.emit('message:send', { clientId, content: { type: 'text', text } }, (r) => resolve(r as never)));
 }

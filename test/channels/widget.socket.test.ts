@@ -5,7 +5,7 @@ import type { WidgetMessage } from '../../channels/widget/protocol';
 import { issueToken } from '../../channels/widget/visitor-token';
 import { sharedSecret } from '../../src/store/repos/settings';
 import { freshDataDir, testDatabases } from '../support/databases';
-import { connectVisitor, newSession, send, startWidgetGateway, sync, waitFor, type VisitorSocket } from './widget-harness';
+import { connectVisitor, newSession, openVisitor, send, startWidgetGateway, sync, waitFor, type VisitorSocket } from './widget-harness';
 
 describe.each(testDatabases().map((d) => [d.kind, d] as const))('widget sockets on %s', (_kind, database) => {
   let gw: Gateway;
@@ -21,12 +21,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('widget sockets 
     await gw?.close();
   });
 
-  const visitor = async () => {
-    const { json } = await newSession(url);
-    const socket = await connectVisitor(url, json.token);
-    sockets.push(socket);
-    return { socket, token: json.token, visitorId: json.visitorId };
-  };
+  const visitor = () => openVisitor(url, sockets);
 
   test("a visitor's message is stored once and acknowledged with its id, even when resent", async () => {
     const { socket } = await visitor();

@@ -29,17 +29,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo OA through
 
   beforeEach(async () => {
     zalo = await startFakeZalo({ appId: APP_ID, appSecret: APP_SECRET, oaId: OA_ID, oaSecretKey: OA_SECRET });
-    const tokens = zalo.issueInitialTokens();
-    const config = loadZaloConfig({
-      ZALO_APP_ID: APP_ID,
-      ZALO_APP_SECRET: APP_SECRET,
-      ZALO_OA_ID: OA_ID,
-      ZALO_OA_SECRET_KEY: OA_SECRET,
-      ZALO_ACCESS_TOKEN: tokens.accessToken,
-      ZALO_REFRESH_TOKEN: tokens.refreshToken,
-      ZALO_API_URL: zalo.url,
-      ZALO_OAUTH_URL: zalo.oauthUrl,
-    })!;
+    const config = loadZaloConfig(zalo.gatewayEnv())!;
     const { store } = await database.open();
     tokenStore = new DbTokenStore(store.db, store.kind, testSecretBox());
     gw = await createGateway({ config: testConfig(), store, channels: [createZaloChannel(config, { enrichProfiles: false, store: tokenStore })], bot: echoBot });

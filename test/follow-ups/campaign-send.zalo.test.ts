@@ -32,18 +32,8 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo campaign m
   beforeEach(async () => {
     clock = new ManualClock('2026-03-10T03:00:00Z'); // 10:00 in Vietnam
     zalo = await startFakeZalo({ appId: APP_ID, appSecret: APP_SECRET, oaId: OA_ID, oaSecretKey: OA_SECRET, now: () => clock.now().getTime(), users: { [LEFT]: { displayName: 'Đã bỏ quan tâm', follower: false } } });
-    const tokens = zalo.issueInitialTokens();
     channel = createZaloChannel(
-      loadZaloConfig({
-        ZALO_APP_ID: APP_ID,
-        ZALO_APP_SECRET: APP_SECRET,
-        ZALO_OA_ID: OA_ID,
-        ZALO_OA_SECRET_KEY: OA_SECRET,
-        ZALO_ACCESS_TOKEN: tokens.accessToken,
-        ZALO_REFRESH_TOKEN: tokens.refreshToken,
-        ZALO_API_URL: zalo.url,
-        ZALO_OAUTH_URL: zalo.oauthUrl,
-      })!,
+      loadZaloConfig(zalo.gatewayEnv())!,
       { enrichProfiles: false, clock, refreshCheckEveryMs: 0 },
     );
     const { store } = await database.open();

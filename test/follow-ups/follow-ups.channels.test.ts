@@ -51,22 +51,12 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('follow-ups thro
     clock = new ManualClock('2026-03-10T03:00:00Z'); // 10:00 in Vietnam
     graph = await startFakeGraph({ pages: { [PAGE]: PAGE_TOKEN } });
     zalo = await startFakeZalo({ appId: ZALO_APP, appSecret: ZALO_APP_SECRET, oaId: OA_ID, oaSecretKey: OA_SECRET, now: () => clock.now().getTime() });
-    const zaloTokens = zalo.issueInitialTokens();
     const messenger = createMessengerChannel(
       loadMessengerConfig({ MESSENGER_APP_SECRET: FB_SECRET, MESSENGER_VERIFY_TOKEN: 'verify-token-0001', MESSENGER_PAGES: `${PAGE}:${PAGE_TOKEN}`, MESSENGER_GRAPH_URL: graph.url })!,
       { fetchProfiles: false, now: () => clock.now() },
     );
     const zaloChannel = createZaloChannel(
-      loadZaloConfig({
-        ZALO_APP_ID: ZALO_APP,
-        ZALO_APP_SECRET: ZALO_APP_SECRET,
-        ZALO_OA_ID: OA_ID,
-        ZALO_OA_SECRET_KEY: OA_SECRET,
-        ZALO_ACCESS_TOKEN: zaloTokens.accessToken,
-        ZALO_REFRESH_TOKEN: zaloTokens.refreshToken,
-        ZALO_API_URL: zalo.url,
-        ZALO_OAUTH_URL: zalo.oauthUrl,
-      })!,
+      loadZaloConfig(zalo.gatewayEnv())!,
       { enrichProfiles: false, clock, refreshCheckEveryMs: 0 },
     );
     const { store } = await database.open();

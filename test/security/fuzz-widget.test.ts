@@ -21,7 +21,7 @@ import { createInbox } from '../../src/store/repos/inboxes';
 import { createWidgetChannel } from '../../channels/widget';
 import { testDatabases } from '../support/databases';
 import { testConfig } from '../support/test-config';
-import { connectVisitor, newSession, sync, type VisitorSocket } from '../channels/widget-harness';
+import { newSession, openVisitor, sync, type VisitorSocket } from '../channels/widget-harness';
 import { dbViolations, fuzzOptions, hostileString, hostileValue, prototypeKeys, storableForUri } from './hostile';
 
 jest.setTimeout(120_000);
@@ -100,12 +100,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('widget under ho
     await gw?.close();
   });
 
-  const visitor = async () => {
-    const { json } = await newSession(url);
-    const socket = await connectVisitor(url, json.token);
-    sockets.push(socket);
-    return { socket, token: json.token, visitorId: json.visitorId };
-  };
+  const visitor = () => openVisitor(url, sockets);
   const emitWithAck = (socket: VisitorSocket, event: string, payload: unknown): Promise<AckResult> =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ack for ${event} within 5 s`)), 5000);

@@ -63,6 +63,8 @@ export interface FakeZalo {
   /** The OA revoked the app: every token dies. */
   revokeAll(): void;
   issueInitialTokens(): { accessToken: string; refreshToken: string; expiresIn: string };
+  /** The environment a gateway needs to serve this fake's OA (`loadZaloConfig`), with a freshly issued token pair. */
+  gatewayEnv(): Record<string, string>;
   createAuthorizationCode(codeChallenge: string): string;
   /** Makes `recipient.message_id = msgId` resolve to this user. */
   registerInboundMessage(msgId: string, userId: string): void;
@@ -169,6 +171,20 @@ export async function startFakeZalo(options: StartFakeZaloOptions): Promise<Fake
     invalidateAccessTokens: () => tokens.invalidateAccessTokens(),
     revokeAll: () => tokens.revokeAll(),
     issueInitialTokens: () => tokens.issue(),
+    gatewayEnv() {
+      if (!options.oaSecretKey) throw new Error('startFakeZalo: pass oaSecretKey to serve webhooks');
+      const pair = tokens.issue();
+      return {
+        ZALO_APP_ID: options.appId,
+        ZALO_APP_SECRET: options.appSecret,
+        ZALO_OA_ID: options.oaId,
+        ZALO_OA_SECRET_KEY: options.oaSecretKey,
+        ZALO_ACCESS_TOKEN: pair.accessToken,
+        ZALO_REFRESH_TOKEN: pair.refreshToken,
+        ZALO_API_URL: api.url,
+        ZALO_OAUTH_URL: oauth.url,
+      };
+    },
     createAuthorizationCode: (challenge) => tokens.createAuthorizationCode(challenge),
     registerInboundMessage: (msgId, userId) => void oa.inbound.set(msgId, userId),
     userSendsText(userId, text, opts) {

@@ -18,7 +18,7 @@ import { createGateway, type Gateway } from '../src/server/gateway';
 import { upsertAgent } from '../src/store/repos/agents';
 import { createInbox } from '../src/store/repos/inboxes';
 import { FakeChannel } from '../test/fakes/fake-channel';
-import { artifact, byTestId, describeInBrowser, HAVE_CHROMIUM, launchChromium, until } from '../test/support/browser';
+import { artifact, byTestId, describeInBrowser, HAVE_CHROMIUM, launchChromium, signInToInbox, until } from '../test/support/browser';
 import { testDatabases } from '../test/support/databases';
 import { testConfig } from '../test/support/test-config';
 import { fakeFaqRouter } from './test-support/fake-faq-api';
@@ -80,14 +80,7 @@ describeInBrowser('agent inbox (browser, real gateway)', () => {
     return r.conversationId!;
   };
 
-  const login = async (p: Page, email: string) => {
-    await p.goto(`${url}/inbox`);
-    await byTestId(p, 'login-email').fill(email);
-    await byTestId(p, 'login-password').fill(PASSWORD);
-    await byTestId(p, 'login-submit').click();
-    await byTestId(p, 'folder-pending').waitFor();
-    await p.locator('.app[data-connected="true"]').waitFor();
-  };
+  const login = (p: Page, email: string) => signInToInbox(p, url, email, PASSWORD);
 
   beforeAll(async () => {
     const { buildInbox } = createRequire(__filename)(path.join(ROOT, 'scripts', 'build-inbox.js')) as BuildInboxModule;

@@ -20,7 +20,7 @@ import { createGateway, type Gateway } from '../src/server/gateway';
 import { upsertAgent } from '../src/store/repos/agents';
 import { createInbox } from '../src/store/repos/inboxes';
 import { FakeChannel } from '../test/fakes/fake-channel';
-import { artifact, byTestId, describeInBrowser, HAVE_CHROMIUM, launchChromium, until } from '../test/support/browser';
+import { artifact, byTestId, describeInBrowser, HAVE_CHROMIUM, launchChromium, signInToInbox, until } from '../test/support/browser';
 import { testDatabases } from '../test/support/databases';
 import { testConfig } from '../test/support/test-config';
 import { waitFor } from '../test/support/wait';
@@ -169,14 +169,7 @@ describeInBrowser('reports screen (browser, real gateway, scripted scenario)', (
     await gw.dispatcher.idle();
   }
 
-  const login = async (p: Page, email: string) => {
-    await p.goto(`${url}/inbox`);
-    await byTestId(p, 'login-email').fill(email);
-    await byTestId(p, 'login-password').fill(PASSWORD);
-    await byTestId(p, 'login-submit').click();
-    await byTestId(p, 'folder-pending').waitFor();
-    await p.locator('.app[data-connected="true"]').waitFor();
-  };
+  const login = (p: Page, email: string) => signInToInbox(p, url, email, PASSWORD);
 
   const newContext = async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true });

@@ -1,6 +1,6 @@
 import { staticPageTokens } from './pages';
 import type { OutboundMessage } from '../../src/core/channel';
-import { GatewayError } from '../../src/core/errors';
+import { failureOf } from '../../test/support/gateway-errors';
 import { isAmbiguous } from './errors';
 import { createGraphApi, type GraphApi } from './graph-api';
 import type { SendRateLimiter } from './rate-limit';
@@ -39,16 +39,6 @@ const outbound = (over: Partial<OutboundMessage> = {}): OutboundMessage => ({
   lastInboundAt: new Date(now.getTime() - 5 * 60_000),
   ...over,
 });
-
-async function failureOf(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof GatewayError) return err;
-    throw err;
-  }
-  throw new Error('expected the send to fail');
-}
 
 describe('Messenger send over HTTP (fake Graph API)', () => {
   it('sends a text reply: exact Send API body, bearer token in the header, not in the URL', async () => {

@@ -1,6 +1,6 @@
 import type { OutboundMessage } from '../../src/core/channel';
 import { DAY, HOUR, ManualClock } from '../../src/core/clock';
-import { GatewayError } from '../../src/core/errors';
+import { failureOf } from '../../test/support/gateway-errors';
 import type { MessageContent } from '../../src/core/message';
 import { createZaloApi } from './oa-api';
 import { createZaloSender, type ZaloSender } from './send';
@@ -42,16 +42,6 @@ const campaign = (content: MessageContent, userId = FOLLOWER): OutboundMessage =
   lastInboundAt: new Date(clock.now().getTime() - 30 * DAY),
   purpose: 'campaign',
 });
-
-async function failureOf(p: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof GatewayError) return err;
-    throw err;
-  }
-  throw new Error('expected the send to fail');
-}
 
 describe('Zalo campaign messages go by the promotion endpoint', () => {
   it('sends text with quick replies as one promotion template to user_id, a month after the last message', async () => {

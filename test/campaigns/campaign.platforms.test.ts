@@ -1,30 +1,18 @@
 import { ManualClock } from '../../src/core/clock';
-import { createGateway, type Gateway } from '../../src/server/gateway';
+import type { Gateway } from '../../src/server/gateway';
 import { createInbox } from '../../src/store/repos/inboxes';
 import type { InboxRow } from '../../src/store/schema';
-import { createMessengerChannel } from '../../channels/messenger';
 import { MESSENGER_OUTSIDE_WINDOW } from '../../channels/messenger/campaign-window';
-import { loadMessengerConfig } from '../../channels/messenger/config';
-import { DbPageStore } from '../../channels/messenger/db-page-store';
-import { startFakeGraph, type FakeGraph } from '../../channels/messenger/simulator';
+import type { FakeGraph } from '../../channels/messenger/simulator';
 import { signedWebhook, textItem } from '../../channels/messenger/simulator/webhooks';
-import { createZaloChannel } from '../../channels/zalo';
 import { ZALO_NIGHT, ZALO_NOT_FOLLOWER } from '../../channels/zalo/campaign-window';
-import { loadZaloConfig } from '../../channels/zalo/config';
-import { DbTokenStore } from '../../channels/zalo/db-token-store';
-import { startFakeZalo, type FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
+import type { FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
 import { buildFollow, signedWebhookRequest } from '../../channels/zalo/simulator/webhooks';
 import { testDatabases } from '../support/databases';
-import { testConfig } from '../support/test-config';
-import { testSecretBox } from '../support/test-secrets';
+import { PLATFORM, startPlatformGateway, type PlatformGateway } from '../support/platform-harness';
 import { apiClient } from './api-client';
 
-const PAGE = '104500000000001';
-const PAGE_TOKEN = 'EAAGpagetoken0001';
-const FB_SECRET = 'messenger-app-secret-0001';
-const ZALO_APP = '4300000000000000001';
-const OA = '579745863508352884';
-const OA_SECRET = 'zalo-oa-secret-key-0001';
+const { page: PAGE, fbSecret: FB_SECRET, zaloApp: ZALO_APP, oa: OA, oaSecret: OA_SECRET } = PLATFORM;
 const TEXT = 'Mừng Trung thu: giảm 15% bánh nướng đến hết tuần!';
 
 /**
@@ -35,6 +23,7 @@ const TEXT = 'Mừng Trung thu: giảm 15% bánh nướng đến hết tuần!';
  * Vietnam time goes out at 06:00; the report's figures are what the fakes received.
  */
 describe.each(testDatabases().map((d) => [d.kind, d] as const))('a campaign through the fake Messenger and Zalo on %s', (_kind, database) => {
+  let platforms: PlatformGateway | undefined;
   let gw: Gateway;
   let url: string;
   let graph: FakeGraph;
@@ -45,30 +34,20 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('a campaign thro
 
   beforeEach(async () => {
     clock = new ManualClock('2026-02-27T02:00:00Z');
-    graph = await startFakeGraph({ pages: { [PAGE]: PAGE_TOKEN } });
     // A month-long access token: the test moves the clock by days, token refresh is not its subject.
-    zalo = await startFakeZalo({ appId: ZALO_APP, appSecret: 'zalo-app-secret-0001', oaId: OA, oaSecretKey: OA_SECRET, now: () => clock.now().getTime(), accessTokenTtlMs: 30 * 86_400_000 });
-    const { store } = await database.open();
-    const messenger = createMessengerChannel(loadMessengerConfig({ MESSENGER_APP_SECRET: FB_SECRET, MESSENGER_VERIFY_TOKEN: 'verify-token-0001', MESSENGER_PAGES: `${PAGE}:${PAGE_TOKEN}`, MESSENGER_GRAPH_URL: graph.url })!, {
-      fetchProfiles: false,
-      pageStore: new DbPageStore(store.db, testSecretBox()),
-      now: () => clock.now(),
-    });
-    const zaloConfig = loadZaloConfig(zalo.gatewayEnv())!;
-    const zaloChannel = createZaloChannel(zaloConfig, { enrichProfiles: false, clock, refreshCheckEveryMs: 0, store: new DbTokenStore(store.db, store.kind, testSecretBox()) });
+    platforms = await startPlatformGateway(database, clock, { durableTokens: true, zalo: { accessTokenTtlMs: 30 * 86_400_000 } });
+    ({ gw, url, zalo } = platforms);
+    graph = platforms.graph!;
     const noSurveys = { surveys: { csat: false } };
     inboxes = {
-      page: await createInbox(store.db, { channel: 'messenger', accountId: PAGE, name: 'Fanpage', botEnabled: false, settings: noSurveys }),
-      oa: await createInbox(store.db, { channel: 'zalo', accountId: OA, name: 'Zalo OA', botEnabled: false, settings: noSurveys }),
+      page: await createInbox(gw.db, { channel: 'messenger', accountId: PAGE, name: 'Fanpage', botEnabled: false, settings: noSurveys }),
+      oa: await createInbox(gw.db, { channel: 'zalo', accountId: OA, name: 'Zalo OA', botEnabled: false, settings: noSurveys }),
     };
-    gw = await createGateway({ config: testConfig(), store, clock, channels: [messenger, zaloChannel] });
-    url = await gw.listen();
     api = await apiClient(gw, url);
   }, 60_000);
   afterEach(async () => {
-    await gw?.close();
-    await graph?.close();
-    await zalo?.close();
+    await platforms?.close();
+    platforms = undefined;
   });
 
   const messengerSays = async (psid: string, text: string) => {

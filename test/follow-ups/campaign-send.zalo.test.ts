@@ -1,18 +1,14 @@
-import { createZaloChannel, type ZaloChannel } from '../../channels/zalo';
+import type { ZaloChannel } from '../../channels/zalo';
 import { ZALO_NIGHT } from '../../channels/zalo/campaign-window';
-import { loadZaloConfig } from '../../channels/zalo/config';
-import { startFakeZalo, type FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
+import type { FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
 import { DAY, ManualClock } from '../../src/core/clock';
-import { createGateway, type Gateway } from '../../src/server/gateway';
+import type { Gateway } from '../../src/server/gateway';
 import { createInbox } from '../../src/store/repos/inboxes';
 import { testDatabases } from '../support/databases';
-import { testConfig } from '../support/test-config';
+import { PLATFORM, startPlatformGateway, type PlatformGateway } from '../support/platform-harness';
 import { waitFor } from '../support/wait';
 
-const APP_ID = '4300000000000000001';
-const APP_SECRET = 'zalo-app-secret-0001';
-const OA_ID = '579745863508352884';
-const OA_SECRET = 'zalo-oa-secret-key-0001';
+const OA_ID = PLATFORM.oa;
 const FOLLOWER = '8000000000000000301';
 const LEFT = '8000000000000000302';
 
@@ -23,6 +19,7 @@ const LEFT = '8000000000000000302';
  * reason a delivery report can show.
  */
 describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo campaign messages through the gateway on %s', (_kind, database) => {
+  let platforms: PlatformGateway | undefined;
   let gw: Gateway;
   let url: string;
   let zalo: FakeZalo;
@@ -31,19 +28,13 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('Zalo campaign m
 
   beforeEach(async () => {
     clock = new ManualClock('2026-03-10T03:00:00Z'); // 10:00 in Vietnam
-    zalo = await startFakeZalo({ appId: APP_ID, appSecret: APP_SECRET, oaId: OA_ID, oaSecretKey: OA_SECRET, now: () => clock.now().getTime(), users: { [LEFT]: { displayName: 'Đã bỏ quan tâm', follower: false } } });
-    channel = createZaloChannel(
-      loadZaloConfig(zalo.gatewayEnv())!,
-      { enrichProfiles: false, clock, refreshCheckEveryMs: 0 },
-    );
-    const { store } = await database.open();
-    gw = await createGateway({ config: testConfig(), store, clock, channels: [channel] });
+    platforms = await startPlatformGateway(database, clock, { messenger: false, zalo: { users: { [LEFT]: { displayName: 'Đã bỏ quan tâm', follower: false } } } });
+    ({ gw, url, zalo, zaloChannel: channel } = platforms);
     await createInbox(gw.db, { channel: 'zalo', accountId: OA_ID, name: 'OA', botEnabled: false });
-    url = await gw.listen();
   });
   afterEach(async () => {
-    await gw?.close();
-    await zalo?.close();
+    await platforms?.close();
+    platforms = undefined;
   });
 
   const conversationOf = async (userId: string) => {

@@ -1,31 +1,22 @@
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { createMessengerChannel, loadMessengerConfig } from '../../channels/messenger';
-import { startFakeGraph, type FakeGraph } from '../../channels/messenger/simulator/fake-graph-server';
+import type { FakeGraph } from '../../channels/messenger/simulator/fake-graph-server';
 import { signedWebhook, textItem } from '../../channels/messenger/simulator/webhooks';
-import { createZaloChannel } from '../../channels/zalo';
-import { loadZaloConfig } from '../../channels/zalo/config';
-import { startFakeZalo, type FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
+import type { FakeZalo } from '../../channels/zalo/simulator/fake-zalo-server';
 import { DAY, ManualClock, MINUTE } from '../../src/core/clock';
 import type { AgentClientToServer, AgentServerToClient } from '../../src/realtime/agent-protocol';
-import { createGateway, type Gateway } from '../../src/server/gateway';
+import type { Gateway } from '../../src/server/gateway';
 import { upsertAgent } from '../../src/store/repos/agents';
 import { createInbox } from '../../src/store/repos/inboxes';
 import { testDatabases } from '../support/databases';
-import { testConfig } from '../support/test-config';
+import { PLATFORM, startPlatformGateway, type PlatformGateway } from '../support/platform-harness';
 import { waitFor } from '../support/wait';
 import type { FollowUpJson } from '../../src/follow-ups/follow-up-store';
 
 /** What the follow-up routes answer (loosely: each test reads the field it expects). */
 type ApiBody = { followUp: FollowUpJson; followUps: FollowUpJson[]; error?: { code: string; message: string } };
 
-const PAGE = '104500000000001';
-const PAGE_TOKEN = 'EAAGpagetoken0001';
-const FB_SECRET = 'messenger-app-secret-0001';
+const { page: PAGE, fbSecret: FB_SECRET, oa: OA_ID } = PLATFORM;
 const PSID = '7000000000000001';
-const ZALO_APP = '4300000000000000001';
-const ZALO_APP_SECRET = 'zalo-app-secret-0001';
-const OA_ID = '579745863508352884';
-const OA_SECRET = 'zalo-oa-secret-key-0001';
 const ZALO_USER = '8000000000000000201';
 const PASSWORD = 'password-123456';
 
@@ -39,6 +30,7 @@ type Blocked = Parameters<AgentServerToClient['followup:blocked']>[0];
  * of the user's last one, Messenger only within 24 h (no Human Agent permission here).
  */
 describe.each(testDatabases().map((d) => [d.kind, d] as const))('follow-ups through Messenger and Zalo on %s', (_kind, database) => {
+  let platforms: PlatformGateway | undefined;
   let gw: Gateway;
   let url: string;
   let clock: ManualClock;
@@ -49,30 +41,19 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('follow-ups thro
 
   beforeEach(async () => {
     clock = new ManualClock('2026-03-10T03:00:00Z'); // 10:00 in Vietnam
-    graph = await startFakeGraph({ pages: { [PAGE]: PAGE_TOKEN } });
-    zalo = await startFakeZalo({ appId: ZALO_APP, appSecret: ZALO_APP_SECRET, oaId: OA_ID, oaSecretKey: OA_SECRET, now: () => clock.now().getTime() });
-    const messenger = createMessengerChannel(
-      loadMessengerConfig({ MESSENGER_APP_SECRET: FB_SECRET, MESSENGER_VERIFY_TOKEN: 'verify-token-0001', MESSENGER_PAGES: `${PAGE}:${PAGE_TOKEN}`, MESSENGER_GRAPH_URL: graph.url })!,
-      { fetchProfiles: false, now: () => clock.now() },
-    );
-    const zaloChannel = createZaloChannel(
-      loadZaloConfig(zalo.gatewayEnv())!,
-      { enrichProfiles: false, clock, refreshCheckEveryMs: 0 },
-    );
-    const { store } = await database.open();
-    gw = await createGateway({ config: testConfig(), store, clock, channels: [messenger, zaloChannel] });
+    platforms = await startPlatformGateway(database, clock);
+    ({ gw, url, zalo } = platforms);
+    graph = platforms.graph!;
     const page = await createInbox(gw.db, { channel: 'messenger', accountId: PAGE, name: 'Page', botEnabled: false });
     const oa = await createInbox(gw.db, { channel: 'zalo', accountId: OA_ID, name: 'OA', botEnabled: false });
     lanId = (await upsertAgent(gw.db, { email: 'lan@anphat.vn', name: 'Lan', role: 'agent', password: PASSWORD })).id;
     await gw.db.insertInto('inbox_members').values([{ inbox_id: page.id, agent_id: lanId }, { inbox_id: oa.id, agent_id: lanId }]).execute();
-    url = await gw.listen();
   });
   afterEach(async () => {
     socket?.close();
     socket = null;
-    await gw?.close();
-    await graph?.close();
-    await zalo?.close();
+    await platforms?.close();
+    platforms = undefined;
   });
 
   const signIn = async (): Promise<string> => {

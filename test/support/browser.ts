@@ -48,3 +48,13 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Signs in on the inbox's login screen and waits until the inbox is shown and its socket connected. */
+export async function signInToInbox(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/inbox`);
+  await byTestId(page, 'login-email').fill(email);
+  await byTestId(page, 'login-password').fill(password);
+  await byTestId(page, 'login-submit').click();
+  await byTestId(page, 'folder-pending').waitFor();
+  await page.locator('.app[data-connected="true"]').waitFor();
+}

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Server as SocketServer } from 'socket.io';
 import { loadConfig } from '../src/config/config';
@@ -127,6 +128,7 @@ async function startGateway(job: StartJob): Promise<{ started: Started; close():
 function startServerProcess(): void {
   let server: { close(): Promise<void> } | null = null;
   let loopMark: EventLoopUtilization | null = null;
+  let profiler: Session | null = null;
   serveCalls({
     async start(job: StartJob): Promise<Started> {
       const s = job.kind === 'gateway' ? await startGateway(job) : await startBare(job);
@@ -150,6 +152,25 @@ function startServerProcess(): void {
       const since = loopMark ? performance.eventLoopUtilization(now, loopMark) : now;
       loopMark = now;
       return since.utilization;
+    },
+    /** Starts V8's CPU profiler (BENCH_CPU_PROFILE: where the measured window's profile goes). */
+    async 'profile:start'(): Promise<null> {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+      return null;
+    },
+    /** Stops the profiler and writes a .cpuprofile (open it in Chrome DevTools) to `file`. */
+    async 'profile:stop'(file: string): Promise<string> {
+      if (!profiler) throw new Error('profile:start first');
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      profiler = null;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+      return file;
     },
     async close(): Promise<null> {
       await server?.close();

@@ -90,7 +90,8 @@ export function attachWidgetSockets(nsp: WidgetNamespace, host: ChannelHost, tok
         const externalId = `${visitorId}:${parsed.data.clientId}`;
         const result = await host.ingest({ kind: 'message', channel: 'widget', accountId: inboxKey, externalUserId: visitorId, externalId, sentAt: new Date(), content, profile: socket.data.profile });
         if (result.conversationId) await socket.join(conversationRoom(result.conversationId));
-        const stored = await host.directory.contactMessage(address, externalId);
+        // A retry stored nothing: the visitor gets the message stored the first time.
+        const stored = result.message ?? (await host.directory.contactMessage(address, externalId));
         if (!stored) return reply({ ok: false, error: { code: 'WIDGET_NOT_STORED', message: 'message was not stored' } });
         const message = toWidgetMessage(stored, host.uploads, host.publicUrl());
         if (result.stored) socket.to(visitorRoom(inboxKey, visitorId)).emit('message', message);

@@ -5,7 +5,7 @@ import type { InboundEvent, MessageContent, ParsedEvent } from './message';
 import type { DomainEventBus } from './event-bus';
 import type { RateBudget } from './rate-budget';
 import type { RateLimits } from './rate-limits';
-import type { ChannelDirectory } from '../pipeline/channel-directory';
+import type { ChannelDirectory, MessageView } from '../pipeline/channel-directory';
 import type { UploadStore } from '../uploads/upload-store';
 
 /**
@@ -108,6 +108,8 @@ export interface IngestResult {
   stored: boolean;
   messageId: number | null;
   conversationId: number | null;
+  /** The stored message as its contact sees it (what a channel echoes back); null when nothing was stored. */
+  message: MessageView | null;
 }
 
 /** What the gateway lends a channel when mounting it. */

@@ -1,6 +1,7 @@
 import type { ChannelAddress } from '../core/channel';
 import type { ContactProfile, MessageContent } from '../core/message';
 import type { Db } from '../store/unit-of-work';
+import type { MessageRow } from '../store/schema';
 import { findInboxByAccount } from '../store/repos/inboxes';
 import { findContactByIdentity } from '../store/repos/contacts';
 import { profilePatch } from '../contacts/profile-update';
@@ -136,6 +137,11 @@ interface HistoryRow {
   external_id: string | null;
   created_at: Date;
   agent_name: string | null;
+}
+
+/** A message just stored from a contact, as that contact sees it (no agent name: the contact wrote it). */
+export function messageViewOf(row: MessageRow): MessageView {
+  return toView({ ...row, agent_name: null });
 }
 
 function toView(r: HistoryRow): MessageView {

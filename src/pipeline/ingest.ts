@@ -14,6 +14,7 @@ import { insertInboundMessage, summarize } from '../store/repos/messages';
 import type { ConversationRow, InboxRow } from '../store/schema';
 import { recordSurveyReply, surveyReplyFor } from '../surveys/survey-replies';
 import { scopeOf } from './event-scope';
+import { messageViewOf } from './channel-directory';
 
 export interface IngestDeps {
   db: Db;
@@ -63,7 +64,7 @@ export class IngestPipeline {
         return this.store(uow, inbox, event);
       });
     } catch (err) {
-      if (err instanceof DuplicateMessage) return { stored: false, messageId: null, conversationId: null };
+      if (err instanceof DuplicateMessage) return { stored: false, messageId: null, conversationId: null, message: null };
       throw err;
     }
   }
@@ -89,7 +90,7 @@ export class IngestPipeline {
     await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row), ...(passive ? { passive: true } : {}) });
     if (surveyReply) await recordSurveyReply(uow, conv, inbox, surveyReply, now);
     this.deps.logger.debug({ conversationId: conv.id, inboxId: inbox.id, channel: inbox.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
-    return { stored: true, messageId: row.id, conversationId: conv.id };
+    return { stored: true, messageId: row.id, conversationId: conv.id, message: messageViewOf(row) };
   }
 
   /** The open conversation, the resolved one reopened (inside the window), or a new one. */

@@ -27,6 +27,11 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('inbound pipelin
   test('20 concurrent deliveries of one platform message store one message and emit one event', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => h.fake.receive('user-1', 'xin chào', 'mid.same')));
     expect(results.filter((r) => r.stored)).toHaveLength(1);
+    // The one that stored it hands back the message as its contact sees it, read from the row written.
+    const stored = results.find((r) => r.stored)!;
+    const row = await h.gw.db.selectFrom('messages').selectAll().executeTakeFirstOrThrow();
+    expect(stored.message).toEqual({ id: row.id, conversationId: row.conversation_id, direction: 'in', senderType: 'contact', senderName: null, content: { type: 'text', text: 'xin chào' }, status: 'received', externalId: 'mid.same', createdAt: row.created_at });
+    expect(results.filter((r) => !r.stored).every((r) => r.message === null)).toBe(true);
     expect(await count('messages')).toBe(1);
     expect(await count('contacts')).toBe(1);
     expect(await count('conversations')).toBe(1);
@@ -95,7 +100,7 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('inbound pipelin
     for (const days of [1, 8]) {
       clock.advance(days * DAY);
       const retry = await h.fake.receive('user-late', 'còn hàng không?', 'mid.late');
-      expect(retry).toEqual({ stored: false, messageId: null, conversationId: null });
+      expect(retry).toEqual({ stored: false, messageId: null, conversationId: null, message: null });
     }
     expect(await count('messages')).toBe(before.messages);
     expect(await count('conversations')).toBe(before.conversations);

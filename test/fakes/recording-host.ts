@@ -44,7 +44,7 @@ export function recordingHost(channel: () => ChannelAdapter, extra: Partial<Chan
     },
     ingest: async (event: InboundEvent): Promise<IngestResult> => {
       ingested.push(event);
-      return { stored: true, messageId: ingested.length, conversationId: 1 };
+      return { stored: true, messageId: ingested.length, conversationId: 1, message: null };
     },
     platformEvent: async (event: ParsedEvent) => {
       platformEvents.push(event);

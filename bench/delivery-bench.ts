@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { percentile, sleep, type BenchChild, type TrafficReport } from './socket-load';
 import type { Started } from './socket-server';
 
@@ -50,10 +51,12 @@ export interface DeliveryFigures {
   serverLoopBusy: number;
   /** How far the sender fell behind its schedule at worst (a saturated load process if large). */
   maxScheduleLagMs: number;
+  /** Each round's p99, in the order run. */
+  roundP99s: number[];
 }
 
-/** Runs with the widget sockets already connected (spec.senders of them at least); connects the agents. */
-export async function deliveryPhase(server: BenchChild, load: BenchChild, started: Started, spec: DeliverySpec, progress: (what: string) => void): Promise<DeliveryFigures> {
+/** Runs with the widget sockets already connected (spec.senders of them at least): connects the agents and opens every sender's conversation. */
+export async function deliverySetup(load: BenchChild, started: Started, spec: DeliverySpec, progress: (what: string) => void): Promise<void> {
   await load.call('agents', { url: started.url, tokens: started.agentTokens, timeLimitMs: 30_000 }, 35_000);
   // Warm-up, not measured: each sender's first message (its conversation is made and
   // assigned); it also proves every agent's rooms are joined (done right after connect).
@@ -61,14 +64,23 @@ export async function deliveryPhase(server: BenchChild, load: BenchChild, starte
   if (warm.ackErrors > 0 || warm.received < warm.expected) throw new Error(`${started.label}: warm-up incomplete (${warm.received}/${warm.expected} received; ${warm.firstAckError ?? 'no ack error'})`);
   progress(`${spec.agents} agents connected, ${warm.sent} conversations opened`);
   await sleep(2000); // the warm-up's after-commit work (rollups, routing) finishes
+}
+
+/** One measured round of steady traffic (after deliverySetup). */
+export async function deliveryRound(server: BenchChild, load: BenchChild, started: Started, spec: DeliverySpec, round: number, progress: (what: string) => void): Promise<DeliveryFigures> {
+  // BENCH_CPU_PROFILE=<dir>: the server's CPU profile of the measured window, one file per server and round.
+  const profileDir = process.env.BENCH_CPU_PROFILE;
+  if (profileDir) await server.call('profile:start');
   await server.call('loop');
   const report = await load.call<TrafficReport>('traffic', { senders: spec.senders, rate: spec.rate, messages: spec.messages, sendLimitMs: 60_000, drainLimitMs: 15_000 }, 90_000);
   const serverLoopBusy = await server.call<number>('loop');
-  progress(`${report.sent} messages sent in ${report.sendSeconds.toFixed(1)} s`);
+  if (profileDir) progress(`CPU profile in ${await server.call<string>('profile:stop', path.join(profileDir, `${started.label.replace(/[^a-z0-9]+/gi, '-')}-${round}.cpuprofile`))}`);
   const sorted = report.latencies.sort((a, b) => a - b);
+  const p99 = percentile(sorted, 0.99);
+  progress(`round ${round}: ${report.sent} messages sent in ${report.sendSeconds.toFixed(1)} s, p99 ${p99.toFixed(1)} ms`);
   return {
     p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
+    p99,
     max: sorted[sorted.length - 1] ?? NaN,
     samples: sorted.length,
     messages: report.sent,
@@ -77,5 +89,35 @@ export async function deliveryPhase(server: BenchChild, load: BenchChild, starte
     firstAckError: report.firstAckError,
     serverLoopBusy,
     maxScheduleLagMs: report.maxScheduleLagMs,
+    roundP99s: [p99],
   };
+}
+
+/**
+ * The rounds of one server as one figure: the median round's p50, p99 and loop share (a
+ * round hit by a hiccup of the machine moves no figure), the worst max and schedule lag,
+ * and every message, sample and failure counted.
+ */
+export function combineRounds(rounds: DeliveryFigures[]): DeliveryFigures {
+  if (rounds.length === 0) throw new Error('no delivery round ran');
+  const sum = (f: (d: DeliveryFigures) => number) => rounds.reduce((n, d) => n + f(d), 0);
+  return {
+    p50: median(rounds.map((d) => d.p50)),
+    p99: median(rounds.map((d) => d.p99)),
+    max: Math.max(...rounds.map((d) => d.max)),
+    samples: sum((d) => d.samples),
+    messages: sum((d) => d.messages),
+    missing: sum((d) => d.missing),
+    ackErrors: sum((d) => d.ackErrors),
+    firstAckError: rounds.find((d) => d.firstAckError)?.firstAckError ?? null,
+    serverLoopBusy: median(rounds.map((d) => d.serverLoopBusy)),
+    maxScheduleLagMs: Math.max(...rounds.map((d) => d.maxScheduleLagMs)),
+    roundP99s: rounds.flatMap((d) => d.roundP99s),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

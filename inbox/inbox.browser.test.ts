@@ -160,6 +160,12 @@ describeInBrowser('agent inbox (browser, real gateway)', () => {
     expect(fs.readFileSync(path.join(outdir, 'inbox-charts.js'), 'utf8')).toContain('u-legend');
   });
 
+  test('the build fits the size budget: what an agent loads at sign-in ≤ 100 KB gzip, the charts ≤ 30 KB', () => {
+    const gzip = (name: string) => build.files.find((f) => f.name === name)!.gzipBytes;
+    expect(gzip('inbox.js') + gzip('inbox.css')).toBeLessThan(100 * 1024);
+    expect(gzip('inbox-charts.js')).toBeLessThan(30 * 1024);
+  });
+
   test('the source never renders text as HTML', () => {
     const files = fs.readdirSync(path.join(__dirname, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(10);

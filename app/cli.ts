@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function runMigrate(config: GatewayConfig): Promise<number> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.databasePreparedStatements });
   try {
     const { applied } = await migrateToLatest(store.db as never);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
@@ -60,7 +60,7 @@ async function runMigrate(config: GatewayConfig): Promise<number> {
 }
 
 async function runSeed(config: GatewayConfig): Promise<number> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.databasePreparedStatements });
   try {
     await migrateToLatest(store.db as never);
     const report = await seedDemo(store.db, { onlyIfEmpty: false });

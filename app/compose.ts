@@ -30,7 +30,7 @@ export async function composeGateway(settings: Settings, logger: Logger = create
   const config = settings.core;
   // Before the store: a missing key stops the start before anything is opened (src/secrets/key-source.ts).
   const secrets = openSecretBox(config, logger);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.databasePreparedStatements });
   const channels: ChannelAdapter[] = [createWidgetChannel()];
   const messenger = settings.messenger ? createMessengerChannel(settings.messenger, { pageStore: new DbPageStore(store.db, secrets) }) : null;
   if (messenger) channels.push(messenger);

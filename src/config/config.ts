@@ -23,6 +23,8 @@ export const coreConfigSchema = z
     DATABASE_URL: optionalUrl
       .optional()
       .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
+    // off behind PgBouncer in transaction mode (before 1.21): it cannot keep prepared statements (src/store/prepared-pool.ts).
+    DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     REDIS_URL: optionalUrl
       .optional()
       .refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
@@ -61,6 +63,8 @@ export interface GatewayConfig {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  /** Keep the plans of the statements every inbound message runs (PostgreSQL only). */
+  readonly databasePreparedStatements: boolean;
   readonly redisUrl: string | undefined;
   readonly publicUrl: string;
   /** False when PUBLIC_URL was not given (then the listening address is used). */
@@ -118,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     host: v.HOST,
     dataDir: v.DATA_DIR,
     databaseUrl: v.DATABASE_URL,
+    databasePreparedStatements: v.DATABASE_PREPARED_STATEMENTS === 'on',
     redisUrl: v.REDIS_URL,
     publicUrl: (v.PUBLIC_URL ?? `http://${v.HOST === '0.0.0.0' ? '127.0.0.1' : v.HOST}:${v.PORT}`).replace(/\/$/, ''),
     publicUrlConfigured: v.PUBLIC_URL !== undefined,

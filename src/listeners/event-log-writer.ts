@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../core/domain-events';
 import type { Db } from '../store/unit-of-work';
 import { toJson } from '../store/json';
+import { keepPlan } from '../store/prepared-pool';
 
 const SCOPE_KEYS = new Set(['type', 'conversationId', 'inboxId', 'channel', 'contactId', 'teamId', 'agentId', 'at', 'actor']);
 
@@ -27,5 +28,6 @@ export async function writeEventLog(event: DomainEvent, db: Db): Promise<void> {
       data: toJson(data),
       at: event.at,
     })
+    .modifyEnd(keepPlan())
     .execute();
 }

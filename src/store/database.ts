@@ -4,6 +4,7 @@ import { Pool, types as pgTypes } from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema';
 import { PGlitePool } from './pglite-pool';
+import { PreparedStatementPool } from './prepared-pool';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 
 export type StoreKind = 'pglite' | 'postgres';
@@ -30,6 +31,12 @@ export interface StoreOptions {
   dataDir: string;
   /** Pool size on PostgreSQL. */
   poolSize?: number;
+  /**
+   * On PostgreSQL, keep the plans of the statements marked with keepPlan() (prepared once per
+   * connection; default true). Off behind a pooler that spreads one client's statements over
+   * several server connections (PgBouncer in transaction mode before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 // int8 (ids of big tables, count(*)) and numeric as JS numbers on both drivers, so
@@ -38,10 +45,10 @@ const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openEmbedded(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.preparedStatements ?? true) : openEmbedded(options.dataDir);
 }
 
-async function openPostgres(url: string, max: number): Promise<Store> {
+async function openPostgres(url: string, max: number, prepared: boolean): Promise<Store> {
   const open = (size: number) => {
     const pool = new Pool({
       connectionString: url,
@@ -53,7 +60,7 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     });
     // An idle client losing its server connection must not crash the process.
     pool.on('error', () => undefined);
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: prepared ? (new PreparedStatementPool(pool) as never) : pool }) });
   };
   const db = open(max);
   // The journal stores one batch of bodies at a time (group commit): one connection is enough.

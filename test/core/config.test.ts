@@ -31,6 +31,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ OMNIGATE_INBOUND_LEASE_SECONDS: 'soon' })).toThrow(/OMNIGATE_INBOUND_LEASE_SECONDS: must be a number of seconds/);
   });
 
+  test('prepared statements: on unless DATABASE_PREPARED_STATEMENTS=off; anything else is refused', () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' })).toThrow(/DATABASE_PREPARED_STATEMENTS: must be on or off/);
+  });
+
   test('PUBLIC_URL overrides the derived one, without a trailing slash', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://chat.anphat.vn/' }).publicUrl).toBe('https://chat.anphat.vn');
   });

@@ -1,3 +1,4 @@
+import { keepPlan } from '../prepared-pool';
 import type { Db } from '../unit-of-work';
 import type { ContactRow, ConversationRow } from '../schema';
 import type { ContactProfile } from '../../core/message';
@@ -105,6 +106,7 @@ export async function findInboundParty(db: Db, key: IdentityKey, inboxId: number
     .where('ci.channel', '=', key.channel)
     .where('ci.account_id', '=', key.accountId)
     .where('ci.external_id', '=', key.externalId)
+    .modifyEnd(keepPlan())
     .executeTakeFirst();
   if (!row) {
     const { contact } = await findOrCreateContact(db, key, profile, now);

@@ -1,3 +1,4 @@
+import { keepPlan } from '../prepared-pool';
 import { keyLock, type Db } from '../unit-of-work';
 import type { InboxRow } from '../schema';
 import { toJson } from '../json';
@@ -19,6 +20,7 @@ export async function lockAndFindInbox(db: Db, lockKey: string, channel: string,
     .select(keyLock(lockKey).as('locked'))
     .where('channel', '=', channel)
     .where('account_id', '=', accountId)
+    .modifyEnd(keepPlan())
     .executeTakeFirst();
   if (!row) return undefined;
   const { locked: _locked, ...inbox } = row;

@@ -1,3 +1,4 @@
+import { keepPlan } from '../prepared-pool';
 import type { Db } from '../unit-of-work';
 import { sql } from 'kysely';
 import type { ConversationRow, ConversationUpdate, MessagePurpose, MessageRow } from '../schema';
@@ -55,6 +56,7 @@ export async function insertInboundMessage(
     .innerJoin('c', (j) => j.onTrue())
     .selectAll('m')
     .select('c.conversation')
+    .modifyEnd(keepPlan())
     .executeTakeFirst();
   if (!row) return undefined;
   const { conversation, ...message } = row;

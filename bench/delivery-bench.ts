@@ -116,8 +116,7 @@ export function combineRounds(rounds: DeliveryFigures[]): DeliveryFigures {
   };
 }
 
+/** The middle round's figure (ROUNDS is odd), by the same nearest rank as the latencies. */
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return percentile([...values].sort((a, b) => a - b), 0.5);
 }

@@ -3,7 +3,8 @@ import type { DomainEvent, DomainEventType } from './domain-events';
 /**
  * Two kinds of listeners on domain events:
  * - transactional: run inside the transaction that caused the event, so what they
- *   write (the event log, rollups) commits or rolls back with it. A throw aborts it.
+ *   write commits or rolls back with it. A throw aborts it. (The event log itself is
+ *   written by the store's UnitOfWork, not by a listener.)
  * - after-commit: run once the change is durable (bot, realtime push, counters). A
  *   throw is reported to `onListenerError` and never undoes the change.
  */
@@ -26,6 +27,11 @@ export class DomainEventBus<Tx> {
     const entry = { types: types ? new Set(types) : null, listener, tail: Promise.resolve() };
     this.committed.push(entry);
     return () => remove(this.committed, entry);
+  }
+
+  /** The inbound fast path (src/pipeline/ingest.ts) runs no transactional listener: it is taken only when there is none. */
+  get hasTransactionalListeners(): boolean {
+    return this.transactional.length > 0;
   }
 
   async runTransactional(event: DomainEvent, tx: Tx): Promise<void> {

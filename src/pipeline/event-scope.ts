@@ -3,7 +3,7 @@ import type { EventScope } from '../core/domain-events';
 import type { ConversationRow, InboxRow } from '../store/schema';
 
 /** The common fields of every event about a conversation, taken from its current row. */
-export function scopeOf(conv: ConversationRow, inbox: InboxRow, actor: Actor, at: Date): EventScope {
+export function scopeOf(conv: ConversationRow, inbox: Pick<InboxRow, 'id' | 'channel'>, actor: Actor, at: Date): EventScope {
   return {
     conversationId: conv.id,
     inboxId: inbox.id,

@@ -11,6 +11,7 @@ import { lockAndFindInbox } from '../store/repos/inboxes';
 import { findInboundParty } from '../store/repos/contacts';
 import { updateConversation } from '../store/repos/conversations';
 import { insertInboundMessage, summarize } from '../store/repos/messages';
+import { storeIntoOpenConversation } from '../store/repos/inbound-fast-path';
 import type { ConversationRow, InboxRow } from '../store/schema';
 import { recordSurveyReply, surveyReplyFor } from '../surveys/survey-replies';
 import { scopeOf } from './event-scope';
@@ -23,6 +24,8 @@ export interface IngestDeps {
   logger: Logger;
   /** A contact message this long after resolution opens a new conversation instead of reopening. */
   reopenWindowMs: number;
+  /** Which path stored a message: `fast` (migration 0012's one statement) or `general`. */
+  onStored?: (path: 'fast' | 'general') => void;
 }
 
 /** Thrown inside the transaction to undo it when the message turns out to be a retry. */
@@ -53,6 +56,10 @@ export class IngestPipeline {
 
   private async process(event: InboundMessage, key: string): Promise<IngestResult> {
     const { db, bus } = this.deps;
+    if (!bus.hasTransactionalListeners) {
+      const fast = await this.storeFast(event, key);
+      if (fast) return fast;
+    }
     try {
       return await inTransaction(db, bus, async (uow) => {
         const inbox = await lockAndFindInbox(uow.db, key, event.channel, event.accountId);
@@ -67,6 +74,25 @@ export class IngestPipeline {
       if (err instanceof DuplicateMessage) return { stored: false, messageId: null, conversationId: null, message: null };
       throw err;
     }
+  }
+
+  /**
+   * Most messages: a known contact writing into a conversation that stays as it is. One
+   * statement stores the message with its event-log row (migration 0012), then the event
+   * goes to the after-commit listeners as if a UnitOfWork had committed it. Null when
+   * the general path must run (nothing was written then).
+   */
+  private async storeFast(event: InboundMessage, key: string): Promise<IngestResult | null> {
+    const now = this.deps.clock.now();
+    const fast = await storeIntoOpenConversation(this.deps.db, key, event, now);
+    if (fast.outcome === 'general') return null;
+    if (fast.outcome === 'duplicate') return { stored: false, messageId: null, conversationId: null, message: null };
+    const { conversation: conv, message: row } = fast;
+    const scope = scopeOf(conv, { id: row.inbox_id, channel: fast.channel }, { type: 'contact', id: fast.contactId }, now);
+    await this.deps.bus.publishCommitted([{ ...scope, type: 'message.received', message: summarize(row), ...(event.passive === true ? { passive: true } : {}) }]);
+    this.deps.onStored?.('fast');
+    this.deps.logger.debug({ conversationId: conv.id, inboxId: row.inbox_id, channel: fast.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
+    return { stored: true, messageId: row.id, conversationId: conv.id, message: messageViewOf(row) };
   }
 
   private async store(uow: UnitOfWork, inbox: InboxRow, event: InboundMessage): Promise<IngestResult> {
@@ -89,6 +115,7 @@ export class IngestPipeline {
     const passive = event.passive === true || surveyReply !== null;
     await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row), ...(passive ? { passive: true } : {}) });
     if (surveyReply) await recordSurveyReply(uow, conv, inbox, surveyReply, now);
+    this.deps.onStored?.('general');
     this.deps.logger.debug({ conversationId: conv.id, inboxId: inbox.id, channel: inbox.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
     return { stored: true, messageId: row.id, conversationId: conv.id, message: messageViewOf(row) };
   }

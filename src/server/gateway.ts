@@ -22,7 +22,6 @@ import { OutboxDispatcher } from '../pipeline/outbox-dispatcher';
 import { PlatformEvents } from '../pipeline/platform-events';
 import { InboundJournal } from '../pipeline/inbound-journal';
 import { setConnectionProblem } from '../store/repos/inboxes';
-import { writeEventLog } from '../listeners/event-log-writer';
 import { createBotRunner } from '../listeners/bot-runner';
 import { createAwayMessages } from '../listeners/away-message';
 import { AutoResolver } from '../jobs/auto-resolve';
@@ -165,11 +164,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics.errors.inc({ code: isGatewayError(err) ? err.code : 'GW_ERR_LISTENER' });
     logger.error({ err, conversationId: event.conversationId, channel: event.channel, eventType: event.type }, 'event listener failed');
   });
-  bus.onTransaction(writeEventLog);
   bus.onCommit(metrics.onEvent);
 
   const channels = new Map(options.channels.map((c) => [c.id, c]));
-  const pipeline = new IngestPipeline({ db, bus, clock, logger, reopenWindowMs: config.reopenWindowMs });
+  const pipeline = new IngestPipeline({ db, bus, clock, logger, reopenWindowMs: config.reopenWindowMs, onStored: (path) => metrics.inboundPaths.inc({ path }) });
   const actions = new ConversationActions({ db, bus, clock });
   const outbound = new OutboundMessages(actions);
   const dispatcher = new OutboxDispatcher({ db, bus, clock, logger, channels, sendingLeaseMs: config.sendingLeaseMs });

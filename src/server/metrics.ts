@@ -8,6 +8,7 @@ export class GatewayMetrics {
   readonly messagesOut = new Counter({ name: 'omnigate_messages_out_total', help: 'Bot/agent/system messages stored for sending', labelNames: ['channel', 'sender'], registers: [this.registry] });
   readonly sendResults = new Counter({ name: 'omnigate_send_results_total', help: 'Outbound delivery results', labelNames: ['channel', 'status'], registers: [this.registry] });
   readonly duplicates = new Counter({ name: 'omnigate_inbound_duplicates_total', help: 'Inbound platform retries ignored', labelNames: ['channel'], registers: [this.registry] });
+  readonly inboundPaths = new Counter({ name: 'omnigate_inbound_path_total', help: 'Contact messages stored by the one-statement fast path or the general path', labelNames: ['path'], registers: [this.registry] });
   readonly errors = new Counter({ name: 'omnigate_errors_total', help: 'Errors by code', labelNames: ['code'], registers: [this.registry] });
   readonly pipelineSeconds = new Histogram({
     name: 'omnigate_pipeline_seconds',

@@ -2,13 +2,14 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema';
 import type { DomainEvent } from '../core/domain-events';
 import type { DomainEventBus } from '../core/event-bus';
+import { appendToEventLog } from './event-log';
 
 export type Db = Kysely<Database>;
 
 /**
- * One transaction plus the domain events it produced. `emit` runs the transactional
- * listeners (the event log) inside the transaction at once; the events reach the
- * after-commit listeners only when the transaction has committed.
+ * One transaction plus the domain events it produced. `emit` appends the event to the
+ * event log and runs the transactional listeners inside the transaction at once; the
+ * events reach the after-commit listeners only when the transaction has committed.
  */
 export class UnitOfWork {
   readonly events: DomainEvent[] = [];
@@ -18,6 +19,7 @@ export class UnitOfWork {
   ) {}
 
   async emit(event: DomainEvent): Promise<void> {
+    await appendToEventLog(this.db, event);
     await this.bus.runTransactional(event, this.db);
     this.events.push(event);
   }

@@ -9,6 +9,7 @@ import * as m0008 from './0008-report-rollups';
 import * as m0009 from './0009-surveys';
 import * as m0010 from './0010-report-day-rollups';
 import * as m0011 from './0011-contacts-campaigns';
+import * as m0012 from './0012-inbound-fast-path';
 
 /** Every migration, in order. Listed statically so the build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-surveys': m0009,
   '0010-report-day-rollups': m0010,
   '0011-contacts-campaigns': m0011,
+  '0012-inbound-fast-path': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -6,6 +6,7 @@ import type { MessageSummary } from '../../core/domain-events';
 import type { MessageContent } from '../../core/message';
 import { contentText } from '../../core/message';
 import { toJson } from '../json';
+import { rowFromJson } from '../row-json';
 
 export interface NewMessageInput {
   conversationId: number;
@@ -60,14 +61,7 @@ export async function insertInboundMessage(
     .executeTakeFirst();
   if (!row) return undefined;
   const { conversation, ...message } = row;
-  return { message, conversation: conversationFromJson(conversation) };
-}
-
-/** Timestamps come back from `to_jsonb` as ISO strings: the columns named `*_at` / `*_until`. */
-function conversationFromJson(json: Record<string, unknown>): ConversationRow {
-  const row: Record<string, unknown> = { ...json };
-  for (const [key, value] of Object.entries(row)) if (typeof value === 'string' && /(_at|_until)$/.test(key)) row[key] = new Date(value);
-  return row as unknown as ConversationRow;
+  return { message, conversation: rowFromJson<ConversationRow>(conversation) };
 }
 
 function messageValues(input: NewMessageInput) {

@@ -6,10 +6,12 @@ import { contentText, type MessageContent } from '../core/message';
 import type { ConversationActions, LockedConversation } from '../pipeline/conversation-actions';
 import type { OutboundMessages } from '../pipeline/outbound';
 import { toJson } from '../store/json';
-import { updateConversation } from '../store/repos/conversations';
+import { conversationStatus, updateConversation } from '../store/repos/conversations';
+import type { Db } from '../store/unit-of-work';
 import { scopeOf } from '../pipeline/event-scope';
 
 export interface BotRunnerDeps {
+  db: Db;
   bot: Bot;
   actions: ConversationActions;
   outbound: OutboundMessages;
@@ -29,6 +31,9 @@ const BOT = { type: 'bot' as const, id: null };
 export function createBotRunner(deps: BotRunnerDeps) {
   const run = async (event: DomainEventOf<'message.received'>): Promise<void> => {
     if (event.passive) return; // another app owns the thread on the platform
+    // Cheap look first (one read, no transaction, no row lock the contact's next message
+    // would wait for): most messages come in conversations people hold.
+    if ((await conversationStatus(deps.db, event.conversationId)) !== 'bot') return;
     const state = await deps.actions.withConversation(event.conversationId, async (l) =>
       l.conv.status === 'bot' ? (l.conv.bot_state as unknown as BotState) : null,
     );

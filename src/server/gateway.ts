@@ -189,6 +189,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let botRunner: ReturnType<typeof createBotRunner> | null = null;
   if (options.bot) {
     const runner = (botRunner = createBotRunner({
+      db,
       bot: options.bot,
       actions,
       outbound,

@@ -1,3 +1,4 @@
+import { keepPlan } from '../prepared-pool';
 import type { ChannelAddress } from '../../core/channel';
 import type { Db } from '../unit-of-work';
 import type { ConversationRow, ConversationUpdate } from '../schema';
@@ -7,6 +8,11 @@ export async function getConversation(db: Db, id: number): Promise<ConversationR
 }
 
 /** Row-locked read, for changes that must not interleave (status transitions). */
+/** A conversation's status read without a lock: a cheap first look for listeners most messages need nothing from. */
+export async function conversationStatus(db: Db, id: number): Promise<string | undefined> {
+  return (await db.selectFrom('conversations').select('status').where('id', '=', id).modifyEnd(keepPlan()).executeTakeFirst())?.status;
+}
+
 export async function getConversationForUpdate(db: Db, id: number): Promise<ConversationRow | undefined> {
   return db.selectFrom('conversations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

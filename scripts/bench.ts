@@ -3,17 +3,18 @@
  * so a ratio can be read on a noisy machine. Never part of the tests. Bounded in time;
  * loopback only. Writes bench/results.md and bench/results.json.
  *
- * `npm run bench -- delivery memory` runs only the parts named (ingest, webhook, faq,
- * reports, delivery, memory); their figures are merged into the existing results.json.
+ * `npm run bench -- delivery memory` runs only the parts named (ingest, paths, webhook,
+ * faq, reports, delivery, memory); their figures are merged into the existing results.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchIngest } from '../bench/ingest-bench';
+import { benchIngestPaths } from '../bench/ingest-paths-bench';
 import { benchWebhooks, type GatewayFigures } from '../bench/webhook-bench';
 import { benchReports } from '../bench/report-bench';
 import { benchRealtime, realtimeRows, TARGET_RATIO as REALTIME_TARGET } from '../bench/realtime-bench';
 
-const PARTS = ['ingest', 'webhook', 'faq', 'reports', 'delivery', 'memory'];
+const PARTS = ['ingest', 'paths', 'webhook', 'faq', 'reports', 'delivery', 'memory'];
 
 interface Row {
   figure: string;
@@ -40,6 +41,22 @@ async function main(): Promise<void> {
       reference: `${ingest.bareInsertPerSecond.toFixed(0)} bare INSERT/s (ratio ${ingest.ratio.toFixed(2)})`,
     });
     Object.assign(json, { 'pipeline.per_second': ingest.pipelinePerSecond, 'pipeline.bare_insert_per_second': ingest.bareInsertPerSecond, 'pipeline.ratio': ingest.ratio });
+  }
+
+  // The inbound fast path (migration 0012) beside the general path, one message after another.
+  if (want('paths')) {
+    const { figures, notice } = await benchIngestPaths();
+    if (notice) process.stderr.write(`notice: ${notice}\n`);
+    for (const f of figures) {
+      const label = f.kind === 'postgres' ? 'PostgreSQL' : 'embedded PGlite';
+      rows.push({
+        figure: `one inbound message into an open conversation, pipeline, ${label} (${f.messages} messages one after another, the paths taking turns in blocks of 50)`,
+        value: `fast path: p50 ${f.fast.p50.toFixed(2)} ms, p99 ${f.fast.p99.toFixed(2)} ms`,
+        reference: `general path (one transaction, six round trips): p50 ${f.general.p50.toFixed(2)} ms, p99 ${f.general.p99.toFixed(2)} ms (p50 ratio ${(f.fast.p50 / f.general.p50).toFixed(2)})`,
+      });
+      const key = f.kind === 'postgres' ? 'pg' : 'pglite';
+      Object.assign(json, { [`paths.${key}.fast_p50_ms`]: f.fast.p50, [`paths.${key}.fast_p99_ms`]: f.fast.p99, [`paths.${key}.general_p50_ms`]: f.general.p50, [`paths.${key}.general_p99_ms`]: f.general.p99 });
+    }
   }
 
   if (want('webhook')) {

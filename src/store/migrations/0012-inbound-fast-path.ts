@@ -20,7 +20,7 @@ import { sql, type Kysely } from 'kysely';
  *   general path (src/pipeline/ingest.ts), which owns every state transition.
  *
  * The event log row is the one src/store/event-log.ts writes for the same event; a
- * test holds the two paths to identical rows (test/pipeline/inbound-fast-path.test.ts).
+ * test holds the two paths to identical rows (test/core/inbound-fast-path.test.ts).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql

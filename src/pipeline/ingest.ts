@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import type { IngestResult } from '../core/channel';
 import type { DomainEventBus } from '../core/event-bus';
+import type { DomainEvent } from '../core/domain-events';
 import { GatewayError } from '../core/errors';
 import { KeyedSerialQueue } from '../core/keyed-queue';
 import { parseInboundEvent, type InboundMessage } from '../core/message';
@@ -12,7 +13,7 @@ import { findInboundParty } from '../store/repos/contacts';
 import { updateConversation } from '../store/repos/conversations';
 import { insertInboundMessage, summarize } from '../store/repos/messages';
 import { storeIntoOpenConversation } from '../store/repos/inbound-fast-path';
-import type { ConversationRow, InboxRow } from '../store/schema';
+import type { ConversationRow, InboxRow, MessageRow } from '../store/schema';
 import { recordSurveyReply, surveyReplyFor } from '../surveys/survey-replies';
 import { scopeOf } from './event-scope';
 import { messageViewOf } from './channel-directory';
@@ -30,6 +31,9 @@ export interface IngestDeps {
 
 /** Thrown inside the transaction to undo it when the message turns out to be a retry. */
 class DuplicateMessage extends Error {}
+
+/** A retry of a stored platform message: nothing stored, nothing emitted. */
+const NOT_STORED: IngestResult = { stored: false, messageId: null, conversationId: null, message: null };
 
 /**
  * The inbound pipeline: validate → dedupe → contact → conversation (found, reopened or
@@ -71,7 +75,7 @@ export class IngestPipeline {
         return this.store(uow, inbox, event);
       });
     } catch (err) {
-      if (err instanceof DuplicateMessage) return { stored: false, messageId: null, conversationId: null, message: null };
+      if (err instanceof DuplicateMessage) return NOT_STORED;
       throw err;
     }
   }
@@ -86,13 +90,11 @@ export class IngestPipeline {
     const now = this.deps.clock.now();
     const fast = await storeIntoOpenConversation(this.deps.db, key, event, now);
     if (fast.outcome === 'general') return null;
-    if (fast.outcome === 'duplicate') return { stored: false, messageId: null, conversationId: null, message: null };
+    if (fast.outcome === 'duplicate') return NOT_STORED;
     const { conversation: conv, message: row } = fast;
-    const scope = scopeOf(conv, { id: row.inbox_id, channel: fast.channel }, { type: 'contact', id: fast.contactId }, now);
-    await this.deps.bus.publishCommitted([{ ...scope, type: 'message.received', message: summarize(row), ...(event.passive === true ? { passive: true } : {}) }]);
-    this.deps.onStored?.('fast');
-    this.deps.logger.debug({ conversationId: conv.id, inboxId: row.inbox_id, channel: fast.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
-    return { stored: true, messageId: row.id, conversationId: conv.id, message: messageViewOf(row) };
+    const inbox = { id: row.inbox_id, channel: fast.channel };
+    await this.deps.bus.publishCommitted([received(conv, inbox, fast.contactId, row, now, event.passive === true)]);
+    return this.stored('fast', conv, inbox, row);
   }
 
   private async store(uow: UnitOfWork, inbox: InboxRow, event: InboundMessage): Promise<IngestResult> {
@@ -113,10 +115,14 @@ export class IngestPipeline {
     if (conv.status === 'snoozed') conv = await this.wake(uow, inbox, conv, now);
     // A survey answer is passive too: recorded, answered by nobody, not a question waiting for a reply.
     const passive = event.passive === true || surveyReply !== null;
-    await uow.emit({ ...scopeOf(conv, inbox, { type: 'contact', id: contact.id }, now), type: 'message.received', message: summarize(row), ...(passive ? { passive: true } : {}) });
+    await uow.emit(received(conv, inbox, contact.id, row, now, passive));
     if (surveyReply) await recordSurveyReply(uow, conv, inbox, surveyReply, now);
-    this.deps.onStored?.('general');
-    this.deps.logger.debug({ conversationId: conv.id, inboxId: inbox.id, channel: inbox.channel, messageId: row.id, externalId: event.externalId }, 'message stored');
+    return this.stored('general', conv, inbox, row);
+  }
+
+  private stored(path: 'fast' | 'general', conv: ConversationRow, inbox: Pick<InboxRow, 'id' | 'channel'>, row: MessageRow): IngestResult {
+    this.deps.onStored?.(path);
+    this.deps.logger.debug({ conversationId: conv.id, inboxId: inbox.id, channel: inbox.channel, messageId: row.id, externalId: row.external_id, path }, 'message stored');
     return { stored: true, messageId: row.id, conversationId: conv.id, message: messageViewOf(row) };
   }
 
@@ -169,4 +175,9 @@ export class IngestPipeline {
     });
     return woken;
   }
+}
+
+/** The `message.received` event of a stored contact message, the same on both paths. */
+function received(conv: ConversationRow, inbox: Pick<InboxRow, 'id' | 'channel'>, contactId: number, row: MessageRow, at: Date, passive: boolean): DomainEvent {
+  return { ...scopeOf(conv, inbox, { type: 'contact', id: contactId }, at), type: 'message.received', message: summarize(row), ...(passive ? { passive: true } : {}) };
 }

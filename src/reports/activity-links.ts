@@ -26,32 +26,73 @@ export async function lockContactsActivity(db: Db, contactIds: readonly number[]
 }
 const ACTIVITY_LOCK_CLASS = 80_010;
 
+/** A conversation's activity row without its link. */
+export type ActivityRow = { conversation_id: number; inbox_id: number; channel: string; team_id: number | null; agent_id: number | null; contact_id: number; at: Date };
+
 /**
- * The new activity rows with their links when they are the same messages as before (most
- * rewrites: a reply, a status change); null when messages were added or removed and the
- * contact's chain must be relinked.
+ * How a conversation's activity rows change, so a rewrite costs what changed rather than
+ * the conversation's length (a long chat used to be deleted, re-inserted and relinked on
+ * every message):
+ * - `same`: the same messages with the same dimensions (a reply, a status change): nothing to write;
+ * - `relabel`: the same messages under other dimensions (assigned, moved): rows replaced, links kept;
+ * - `append`: new messages after the stored ones (the common case: the contact wrote
+ *   again): only those inserted, and the contact's chain relinked from the first of them;
+ * - `rewrite`: anything else: rows replaced and the contact's whole chain relinked.
  */
-export function keepLinks<T extends { at: Date }>(before: readonly Link[], after: readonly T[]): (T & { prev_at: Date | null })[] | null {
-  if (before.length !== after.length) return null;
+export type ActivityPlan =
+  | { kind: 'same' }
+  | { kind: 'relabel'; rows: (ActivityRow & { prev_at: Date | null })[] }
+  | { kind: 'append'; rows: ActivityRow[]; from: Date }
+  | { kind: 'rewrite' };
+
+export function planActivity(before: readonly (ActivityRow & { prev_at: Date | null })[], after: readonly ActivityRow[]): ActivityPlan {
   const old = [...before].sort((a, b) => a.at.getTime() - b.at.getTime());
-  if (!old.every((row, i) => row.at.getTime() === after[i]!.at.getTime())) return null;
-  return after.map((row, i) => ({ ...row, prev_at: old[i]!.prev_at }));
+  const next = [...after].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const samePrefix = old.length <= next.length && old.every((row, i) => row.at.getTime() === next[i]!.at.getTime());
+  if (!samePrefix) return { kind: 'rewrite' };
+  const sameDims = old.length === 0 || (after.length > 0 && old.every((row) => sameDimensions(row, after[0]!)));
+  if (old.length === next.length) {
+    if (sameDims) return { kind: 'same' };
+    return { kind: 'relabel', rows: next.map((row, i) => ({ ...row, prev_at: old[i]!.prev_at })) };
+  }
+  if (!sameDims) return { kind: 'rewrite' };
+  const rows = next.slice(old.length);
+  return { kind: 'append', rows, from: rows[0]!.at };
+}
+
+function sameDimensions(a: ActivityRow, b: ActivityRow): boolean {
+  return a.conversation_id === b.conversation_id && a.inbox_id === b.inbox_id && a.channel === b.channel && a.team_id === b.team_id && a.agent_id === b.agent_id && a.contact_id === b.contact_id;
 }
 
 /**
  * Recomputes the links of some contacts' chains (per channel) after some of their
  * conversations' rows changed, in one statement (callers hold the contacts' locks);
- * returns the links that changed, old and new.
+ * returns the links that changed, old and new. A chain's `from` (null: the whole chain)
+ * is the first changed message: only rows from there are relinked, the window starting
+ * at the message before it (index report_activity_contact_idx).
  */
-export async function relinkContacts(db: Db, chains: readonly { channel: string; contactId: number }[]): Promise<{ channel: string; at: Date; old_prev: Date | null; prev: Date | null }[]> {
+export async function relinkContacts(db: Db, chains: readonly { channel: string; contactId: number; from: Date | null }[]): Promise<{ channel: string; at: Date; old_prev: Date | null; prev: Date | null }[]> {
   if (chains.length === 0) return [];
-  const channels = chains.map((c) => c.channel);
-  const contacts = chains.map((c) => c.contactId);
+  // One entry per chain (two conversations of one contact): the earliest `from` covers both.
+  const byChain = new Map<string, { channel: string; contactId: number; from: Date | null }>();
+  for (const c of chains) {
+    const key = `${c.channel}|${c.contactId}`;
+    const seen = byChain.get(key);
+    if (!seen) byChain.set(key, c);
+    else if (seen.from && (!c.from || c.from < seen.from)) byChain.set(key, { ...seen, from: c.from });
+  }
+  const list = [...byChain.values()];
+  const channels = list.map((c) => c.channel);
+  const contacts = list.map((c) => c.contactId);
+  const froms = list.map((c) => (c.from ? c.from.toISOString() : '-infinity'));
   const r = await sql<{ channel: string; at: Date; old_prev: Date | null; prev: Date | null }>`
     UPDATE report_activity a SET prev_at = w.prev
-    FROM (SELECT ctid AS row_id, channel, at, prev_at AS old_prev, lag(at) OVER (PARTITION BY channel, contact_id ORDER BY at, conversation_id) AS prev
-          FROM report_activity WHERE (channel, contact_id) IN (SELECT * FROM unnest(${channels}::text[], ${contacts}::int[]))) w
-    WHERE a.ctid = w.row_id AND a.prev_at IS DISTINCT FROM w.prev
+    FROM (SELECT r.ctid AS row_id, r.channel, r.at, r.prev_at AS old_prev, c.from_at,
+                 lag(r.at) OVER (PARTITION BY r.channel, r.contact_id ORDER BY r.at, r.conversation_id) AS prev
+          FROM unnest(${channels}::text[], ${contacts}::int[], ${froms}::timestamptz[]) AS c(channel, contact_id, from_at)
+          JOIN report_activity r ON r.channel = c.channel AND r.contact_id = c.contact_id
+           AND r.at >= coalesce((SELECT max(p.at) FROM report_activity p WHERE p.channel = c.channel AND p.contact_id = c.contact_id AND p.at < c.from_at), c.from_at)) w
+    WHERE a.ctid = w.row_id AND w.at >= w.from_at AND a.prev_at IS DISTINCT FROM w.prev
     RETURNING w.channel, w.at, w.old_prev, w.prev`.execute(db);
   return r.rows;
 }

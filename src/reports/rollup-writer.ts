@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../store/unit-of-work';
 import { applyCountDeltas, contributions, countDeltas } from './count-rollups';
-import { applyLinkDeltas, keepLinks, lockContactsActivity, relinkContacts } from './activity-links';
+import { applyLinkDeltas, lockContactsActivity, planActivity, relinkContacts, type ActivityRow } from './activity-links';
 import { applyDayDeltas, dayDeltas, recomputeDayRollups } from './day-rollups';
 import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
 import { isFirstContactResolution, wallClock, type Duration } from './figures';
@@ -145,7 +145,8 @@ export class RollupWriter {
       const oldTimes = await trx.deleteFrom('report_times').where('conversation_id', 'in', ids).returning(['inbox_id', 'channel', 'team_id', 'agent_id', 'kind', 'at', 'ms', 'business_ms']).execute();
       await trx.deleteFrom('report_segments').where('conversation_id', 'in', ids).execute();
       const oldSurveys = await trx.deleteFrom('report_surveys').where('conversation_id', 'in', ids).returningAll().execute();
-      const oldActivity = await trx.deleteFrom('report_activity').where('conversation_id', 'in', ids).returning(['conversation_id', 'at', 'prev_at']).execute();
+      // Activity rows (one per contact message) are diffed, not replaced: see planActivity.
+      const oldActivity = await trx.selectFrom('report_activity').selectAll().where('conversation_id', 'in', ids).execute();
 
       const conversations = next.map((n) => n.rows.conversation);
       await trx
@@ -169,26 +170,36 @@ export class RollupWriter {
         ),
       );
 
-      // Same messages as before (most rewrites): keep their links. Otherwise the contact's chain
-      // is relinked, and the link table counts what changed (old rows out; new rows in without
-      // a link; then each relinked row from its old link to its new one).
+      // The link table counts what changed: replaced rows out, new rows in without a link,
+      // then each relinked row from its old link to its new one.
       const activityOf = groupBy(oldActivity, (r) => r.conversation_id);
-      const activity: ReturnType<typeof rowsOf>['activity'] = [];
+      const replaced: number[] = [];
+      const activity: (ActivityRow & { prev_at?: Date | null })[] = [];
       const removed = new Map<string, { at: Date; prev_at: Date | null }[]>();
       const added = new Map<string, { at: Date; prev_at: Date | null }[]>();
-      const relink = new Map<string, { channel: string; contactId: number }>();
+      const relink: { channel: string; contactId: number; from: Date | null }[] = [];
       for (const n of next) {
         const before = activityOf.get(n.id) ?? [];
-        const linked = keepLinks(before, n.rows.activity);
-        activity.push(...(linked ?? n.rows.activity));
-        if (linked) continue;
+        const plan = planActivity(before, n.rows.activity);
         const channel = n.facts.channel;
-        push(removed, channel, ...before);
-        push(added, channel, ...n.rows.activity.map((a) => ({ at: a.at, prev_at: null })));
-        relink.set(`${channel}|${n.facts.contactId}`, { channel, contactId: n.facts.contactId });
+        if (plan.kind === 'same') continue;
+        if (plan.kind === 'relabel') {
+          replaced.push(n.id);
+          activity.push(...plan.rows);
+          continue;
+        }
+        const rows = plan.kind === 'append' ? plan.rows : n.rows.activity;
+        if (plan.kind === 'rewrite') {
+          replaced.push(n.id);
+          push(removed, channel, ...before);
+        }
+        activity.push(...rows);
+        push(added, channel, ...rows.map((a) => ({ at: a.at, prev_at: null })));
+        relink.push({ channel, contactId: n.facts.contactId, from: plan.kind === 'append' ? plan.from : null });
       }
+      if (replaced.length > 0) await trx.deleteFrom('report_activity').where('conversation_id', 'in', replaced).execute();
       if (activity.length > 0) await trx.insertInto('report_activity').values(activity).execute();
-      for (const l of await relinkContacts(trx, [...relink.values()])) {
+      for (const l of await relinkContacts(trx, relink)) {
         push(removed, l.channel, { at: l.at, prev_at: l.old_prev });
         push(added, l.channel, { at: l.at, prev_at: l.prev });
       }

@@ -26,6 +26,16 @@ export function toLoggedEvent(r: Selectable<ConversationEventsTable>): LoggedEve
   return { type: r.type, conversationId: r.conversation_id, inboxId: r.inbox_id, channel: r.channel, contactId: r.contact_id, teamId: r.team_id, agentId: r.agent_id, actorType: r.actor_type, actorId: r.actor_id, data: r.data as Record<string, unknown>, at: r.at };
 }
 
+/**
+ * The event as the fold reads it, for keeping many in memory (conversation-log-cache.ts):
+ * of a message, only who sent it and whether it was a note — not its text or attachments.
+ */
+export function forFold(e: LoggedEvent): LoggedEvent {
+  const m = e.data.message as { senderType?: unknown; senderId?: unknown; private?: unknown } | undefined;
+  if (!m) return e;
+  return { ...e, data: { ...e.data, message: { senderType: m.senderType, senderId: m.senderId, private: m.private } } };
+}
+
 export type ReplierKind = 'bot' | 'human';
 
 /** A time the contact waited: from their message (when nobody had answered since) to the next public reply. */

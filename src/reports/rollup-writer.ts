@@ -4,7 +4,8 @@ import type { Db } from '../store/unit-of-work';
 import { applyCountDeltas, contributions, countDeltas } from './count-rollups';
 import { applyLinkDeltas, lockContactsActivity, planActivity, relinkContacts, type ActivityRow } from './activity-links';
 import { applyDayDeltas, dayDeltas, recomputeDayRollups } from './day-rollups';
-import { conversationFacts, toLoggedEvent, type ConversationFacts, type LoggedEvent } from './conversation-facts';
+import { conversationFacts, type ConversationFacts } from './conversation-facts';
+import { ConversationLogCache } from './conversation-log-cache';
 import { isFirstContactResolution, wallClock, type Duration } from './figures';
 
 /** Loads the business-hours duration function (inbox settings may change between calls). */
@@ -12,8 +13,9 @@ export type BusinessDurationSource = (db: Db) => Promise<Duration>;
 
 /**
  * Keeps the report tables (migration 0008) equal to what the event log says: after any
- * event of a conversation commits, that conversation's whole log is re-read, folded into
- * facts and its rows replaced — coalesced per conversation, so a busy conversation is
+ * event of a conversation commits, that conversation's whole log is folded into facts
+ * (read by difference: conversation-log-cache.ts) and its rows rewritten (activity rows
+ * by difference: planActivity) — coalesced per conversation, so a busy conversation is
  * rewritten once per `delayMs`, not once per message. A write carries the id of the last
  * event it saw and never replaces rows made from a newer view (several nodes, races).
  */
@@ -23,6 +25,7 @@ export class RollupWriter {
   private running: Promise<void> | null = null;
   private stopped = false;
   private rebuilding: Promise<unknown> = Promise.resolve();
+  private readonly logs = new ConversationLogCache();
 
   constructor(
     private readonly deps: { db: Db; logger: Logger; business?: BusinessDurationSource; delayMs?: number },
@@ -105,14 +108,7 @@ export class RollupWriter {
   private async write(ids: number[]): Promise<void> {
     const { db } = this.deps;
     const business = this.deps.business ? await this.deps.business(db) : wallClock;
-    const rows = await db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', ids).orderBy('conversation_id').orderBy('id').execute();
-    const byConversation = new Map<number, { events: LoggedEvent[]; lastId: number }>();
-    for (const r of rows) {
-      const entry = byConversation.get(r.conversation_id) ?? { events: [], lastId: 0 };
-      entry.events.push(toLoggedEvent(r));
-      entry.lastId = Math.max(entry.lastId, Number(r.id));
-      byConversation.set(r.conversation_id, entry);
-    }
+    const byConversation = await this.logs.read(db, ids);
     const views = [...byConversation].map(([conversationId, v]) => ({ conversationId, lastId: v.lastId, facts: conversationFacts(v.events) }));
     views.sort((x, y) => x.conversationId - y.conversationId);
     for (let i = 0; i < views.length; i += WRITE_BATCH) await this.writeBatch(views.slice(i, i + WRITE_BATCH), business);

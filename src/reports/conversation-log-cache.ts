@@ -39,15 +39,19 @@ export class ConversationLogCache {
       else idsOf.set(r.conversation_id, [Number(r.id)]);
     }
     // Unknown conversations are read whole; known ones by the ids they lack (few: the last second's).
-    const whole = new Set<number>();
+    // Taken before anything is remembered: remembering one conversation may evict another of this read.
+    const known = new Map<number, Cached>();
     const missing: number[] = [];
     for (const [conversationId, ids] of idsOf) {
       const cached = this.logs.get(conversationId);
       const seen = new Set(cached?.ids);
       const lacking = ids.filter((id) => !seen.has(id));
-      if (!cached || lacking.length > MAX_MISSING) whole.add(conversationId);
-      else missing.push(...lacking);
+      if (cached && lacking.length <= MAX_MISSING) {
+        known.set(conversationId, cached);
+        missing.push(...lacking);
+      }
     }
+    const whole = [...idsOf.keys()].filter((id) => !known.has(id));
     const fetched = new Map<number, { id: number; event: LoggedEvent }[]>();
     const add = (rows: Parameters<typeof toLoggedEvent>[0][]) => {
       for (const r of rows) {
@@ -56,11 +60,11 @@ export class ConversationLogCache {
         fetched.set(r.conversation_id, list);
       }
     };
-    if (whole.size > 0) add(await db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', [...whole]).execute());
+    if (whole.length > 0) add(await db.selectFrom('conversation_events').selectAll().where('conversation_id', 'in', whole).execute());
     if (missing.length > 0) add(await db.selectFrom('conversation_events').selectAll().where('id', 'in', missing).execute());
 
     for (const [conversationId, ids] of idsOf) {
-      const base: Cached = whole.has(conversationId) ? { ids: [], events: [] } : this.logs.get(conversationId)!;
+      const base: Cached = known.get(conversationId) ?? { ids: [], events: [] };
       const merged = [...base.ids.map((id, i) => ({ id, event: base.events[i]! })), ...(fetched.get(conversationId) ?? [])].sort((a, b) => a.id - b.id);
       const entry = { ids: merged.map((m) => m.id), events: merged.map((m) => m.event) };
       this.remember(conversationId, entry);

@@ -3,18 +3,19 @@
  * so a ratio can be read on a noisy machine. Never part of the tests. Bounded in time;
  * loopback only. Writes bench/results.md and bench/results.json.
  *
- * `npm run bench -- delivery memory` runs only the parts named (ingest, paths, webhook,
- * faq, reports, delivery, memory); their figures are merged into the existing results.json.
+ * `npm run bench -- delivery memory` runs only the parts named (ingest, paths, rollups,
+ * webhook, faq, reports, delivery, memory); their figures are merged into the existing results.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchIngest } from '../bench/ingest-bench';
 import { benchIngestPaths } from '../bench/ingest-paths-bench';
+import { BATCH as ROLLUP_BATCH, benchRollups } from '../bench/rollup-bench';
 import { benchWebhooks, type GatewayFigures } from '../bench/webhook-bench';
 import { benchReports } from '../bench/report-bench';
 import { benchRealtime, realtimeRows, TARGET_RATIO as REALTIME_TARGET } from '../bench/realtime-bench';
 
-const PARTS = ['ingest', 'paths', 'webhook', 'faq', 'reports', 'delivery', 'memory'];
+const PARTS = ['ingest', 'paths', 'rollups', 'webhook', 'faq', 'reports', 'delivery', 'memory'];
 
 interface Row {
   figure: string;
@@ -56,6 +57,22 @@ async function main(): Promise<void> {
       });
       const key = f.kind === 'postgres' ? 'pg' : 'pglite';
       Object.assign(json, { [`paths.${key}.fast_p50_ms`]: f.fast.p50, [`paths.${key}.fast_p99_ms`]: f.fast.p99, [`paths.${key}.general_p50_ms`]: f.general.p50, [`paths.${key}.general_p99_ms`]: f.general.p99 });
+    }
+  }
+
+  // The report rollups' rewrite once a second (on PGlite it holds the connection inbound messages need).
+  if (want('rollups')) {
+    const { figures, notice } = await benchRollups();
+    if (notice) process.stderr.write(`notice: ${notice}\n`);
+    for (const f of figures) {
+      const label = f.kind === 'postgres' ? 'PostgreSQL' : 'embedded PGlite';
+      rows.push({
+        figure: `report rollups: one rewrite of ${ROLLUP_BATCH} conversations with one new message each, ${f.history} messages per conversation, ${label}`,
+        value: `p50 ${f.warm.p50.toFixed(2)} ms, p99 ${f.warm.p99.toFixed(2)} ms`,
+        reference: `the same rewrite by a writer that has not read these conversations (whole logs read): p50 ${f.cold.p50.toFixed(2)} ms, p99 ${f.cold.p99.toFixed(2)} ms (p50 ratio ${(f.warm.p50 / f.cold.p50).toFixed(2)})`,
+      });
+      const key = `rollups.${f.kind === 'postgres' ? 'pg' : 'pglite'}.history_${f.history}`;
+      Object.assign(json, { [`${key}.p50_ms`]: f.warm.p50, [`${key}.p99_ms`]: f.warm.p99, [`${key}.cold_p50_ms`]: f.cold.p50 });
     }
   }
 

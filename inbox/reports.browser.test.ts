@@ -57,6 +57,27 @@ async function expectCard(page: Page, id: string, value: string, sub?: string): 
   }
 }
 
+/**
+ * Move the mouse over a chart at `fraction` of its width until its readout shows `expected`.
+ * A chart can be drawn again after `settled` saw it ready (its element replaced, seen with
+ * Chromium 156): aim at the chart that is there, again, until the readout answers.
+ */
+async function hoverChart(page: Page, testid: string, fraction: number, expected: string): Promise<void> {
+  const readout = page.locator(`[data-testid="${testid}"] [data-testid="chart-readout"]`);
+  await until(async () => {
+    try {
+      const over = page.locator(`[data-testid="${testid}"] .u-over`);
+      await over.scrollIntoViewIfNeeded({ timeout: 2000 });
+      const box = await over.boundingBox({ timeout: 2000 });
+      if (!box) return false;
+      await page.mouse.move(box.x + fraction * box.width, box.y + box.height / 2, { steps: 4 });
+    } catch {
+      return false; // replaced while we aimed
+    }
+    return (await textOf(readout)).includes(expected);
+  }, `the readout "${expected}" of ${testid}`);
+}
+
 async function settled(page: Page): Promise<void> {
   await page.locator('[data-testid="reports"][data-busy="false"]').waitFor();
   for (const chart of ['chart-metric-chart', 'chart-volume-chart']) await page.locator(`[data-testid="${chart}"][data-status="ready"] canvas`).first().waitFor();
@@ -286,13 +307,9 @@ describeInBrowser('reports screen (browser, real gateway, scripted scenario)', (
     await card(page, 'firstResponse').click();
     await expectText(byTestId(page, 'chart-metric'), 'Phản hồi đầu tiên (trung vị) theo ngày');
     await settled(page);
-    // Hover 02/03 (the day with A, B, C, D, E): median first response 1 min.
-    const over = page.locator('[data-testid="chart-metric-chart"] .u-over');
-    await over.scrollIntoViewIfNeeded();
-    const box = (await over.boundingBox())!;
-    // 30 daily buckets from 11/02; 02/03 is the 20th (index 19) of 30, centred in its slot.
-    await page.mouse.move(box.x + ((19 + 0.5) / 30) * box.width, box.y + box.height / 2, { steps: 4 });
-    await expectText(page.locator('[data-testid="chart-metric-chart"] [data-testid="chart-readout"]'), '02/03/2026: 1 phút');
+    // Hover 02/03 (the day with A, B, C, D, E): median first response 1 min. 30 daily buckets
+    // from 11/02; 02/03 is the 20th (index 19) of 30.
+    await hoverChart(page, 'chart-metric-chart', (19 + 0.5) / 30, '02/03/2026: 1 phút');
     await page.screenshot({ path: artifact('reports', 'reports-chart-hover.png') });
     await page.mouse.move(0, 0);
     await expectText(page.locator('[data-testid="chart-metric-chart"] [data-testid="chart-readout"]'), 'Phản hồi đầu tiên (trung vị)');
@@ -300,11 +317,8 @@ describeInBrowser('reports screen (browser, real gateway, scripted scenario)', (
     await byTestId(page, 'interval-week').click();
     await expectText(byTestId(page, 'chart-metric'), 'Phản hồi đầu tiên (trung vị) theo tuần');
     await settled(page);
-    await page.locator('[data-testid="chart-volume-chart"] .u-over').scrollIntoViewIfNeeded();
-    const week = (await page.locator('[data-testid="chart-volume-chart"] .u-over').boundingBox())!;
     // Buckets 11/02 (partial), 16/02, 23/02, 02/03, 09/03: the 4th holds A–E.
-    await page.mouse.move(week.x + ((3 + 0.5) / 5) * week.width, week.y + week.height / 2, { steps: 4 });
-    await expectText(page.locator('[data-testid="chart-volume-chart"] [data-testid="chart-readout"]'), '02/03/2026: 5');
+    await hoverChart(page, 'chart-volume-chart', (3 + 0.5) / 5, '02/03/2026: 5');
     await page.mouse.move(0, 0);
     await byTestId(page, 'interval-day').click();
     await page.locator('.reports').evaluate((el) => el.scrollTo(0, 0));

@@ -34,10 +34,14 @@ export function errorText(err: unknown): string {
 
 // ── routing ──────────────────────────────────────────────────────────────────────
 
+/**
+ * The route takes effect at once; the address follows. Waiting for `hashchange` (a task
+ * of its own) lost keys typed faster than it came — j j j moved one conversation, not three.
+ */
 export function navigate(route: Route): void {
   const hash = routeHash(route);
+  applyRoute(route);
   if (location.hash !== hash) location.hash = hash;
-  else applyRoute(route);
 }
 
 export function openConversation(id: number, folder?: FolderId): void {
@@ -59,8 +63,10 @@ export function closeConversation(): void {
   if (r.view === 'inbox') navigate({ ...r, convId: null });
 }
 
+/** Back/forward, or an address typed or pasted. Our own navigations are applied already (and a late event reads today's address). */
 export function onHashChange(): void {
-  applyRoute(parseHash(location.hash));
+  const route = parseHash(location.hash);
+  if (routeHash(route) !== routeHash(getState().route)) applyRoute(route);
 }
 
 function applyRoute(route: Route): void {

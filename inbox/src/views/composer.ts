@@ -258,7 +258,13 @@ export function Composer(props: { convId: number; resolved: boolean; replyWindow
           update(el.value, el.selectionStart ?? el.value.length);
         },
         onKeyDown,
-        onBlur: () => window.setTimeout(() => setSlash(null), 150),
+        // Clicking elsewhere in the inbox closes the list (after a click on an item lands);
+        // the window losing focus (another tab or app, a widget focusing its own input in a
+        // test's second page) does not: back in the inbox, Enter still picks the response.
+        onBlur: () =>
+          window.setTimeout(() => {
+            if (document.hasFocus() && document.activeElement !== area.current) setSlash(null);
+          }, 150),
         'data-testid': 'composer-input',
       }),
       h(

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
-import { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema';
 import { PGlitePool } from './pglite-pool';
+import { PGliteThread } from './pglite-thread';
+import { INT8_OID, NUMERIC_OID } from './pglite-wire';
 import { PreparedStatementPool } from './prepared-pool';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 
@@ -40,9 +41,8 @@ export interface StoreOptions {
 }
 
 // int8 (ids of big tables, count(*)) and numeric as JS numbers on both drivers, so
-// results look the same whichever database runs. Values stay far below 2^53.
-const INT8_OID = 20;
-const NUMERIC_OID = 1700;
+// results look the same whichever database runs (PGlite's parsers: pglite-worker.ts).
+// Values stay far below 2^53.
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.preparedStatements ?? true) : openEmbedded(options.dataDir);
@@ -81,11 +81,9 @@ async function openPostgres(url: string, max: number, prepared: boolean): Promis
 
 async function openEmbedded(dataDir: string): Promise<Store> {
   const lock: DataDirLock = lockDataDir(dataDir);
-  let pg: PGlite;
+  let pg: PGliteThread;
   try {
-    pg = await PGlite.create(path.join(dataDir, 'pglite'), {
-      parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
-    });
+    pg = await PGliteThread.open(path.join(dataDir, 'pglite'));
   } catch (err) {
     lock.release();
     throw err;
@@ -102,8 +100,7 @@ async function openEmbedded(dataDir: string): Promise<Store> {
       closed = true;
       try {
         await db.destroy();
-        await pg.exec('CHECKPOINT');
-        await pg.close();
+        await pg.close(); // checkpoints first
       } finally {
         lock.release();
       }

@@ -1,7 +1,10 @@
-import type { PGlite } from '@electric-sql/pglite';
+/** The embedded database as the pool uses it (pglite-thread.ts). */
+export interface Queryable {
+  query(sqlText: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;
+}
 
 /**
- * A `pg.Pool`-shaped wrapper over one PGlite instance, so Kysely's own PostgresDialect
+ * A `pg.Pool`-shaped wrapper over one PGlite instance (on its own thread: pglite-thread.ts), so Kysely's own PostgresDialect
  * (the one used on a PostgreSQL server) drives the embedded database too: one
  * compiler, one set of queries. PGlite is a single connection, so `connect()` hands out
  * the one client at a time and queues the rest — a transaction keeps it until release.
@@ -10,7 +13,7 @@ export class PGlitePool {
   private busy = false;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: Queryable) {}
 
   async connect(): Promise<PGliteClient> {
     if (this.busy) await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -20,9 +23,8 @@ export class PGlitePool {
 
   private release(): void {
     const next = this.waiters.shift();
-    // PGlite runs in this thread and its queries resolve without returning to the event
-    // loop: handing the connection straight on would let back-to-back transactions keep
-    // sockets (incoming webhooks, their acknowledgements) waiting. Let I/O in between.
+    // Handing the connection straight on would let back-to-back transactions keep sockets
+    // (incoming webhooks, their acknowledgements) waiting. Let I/O in between.
     if (next) setImmediate(next);
     else this.busy = false;
   }
@@ -35,7 +37,7 @@ export class PGlitePool {
 class PGliteClient {
   private released = false;
   constructor(
-    private readonly pg: PGlite,
+    private readonly pg: Queryable,
     private readonly onRelease: () => void,
   ) {}
 

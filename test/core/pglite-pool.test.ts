@@ -3,9 +3,9 @@ import { freshDataDir } from '../support/databases';
 import { openStore, type Store } from '../../src/store/database';
 
 /**
- * PGlite runs in the gateway's own thread and its queries resolve without returning to
- * the event loop. Transactions queued for its one connection must still let I/O in
- * between them, or a burst of processing holds every socket (webhook acks) until it ends.
+ * PGlite has one connection. Transactions queued for it run one at a time and must let
+ * I/O in between them, or a burst of processing holds every socket (webhook acks) until
+ * it ends.
  */
 describe('embedded store connection hand-over', () => {
   let store: Store;

@@ -1,17 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
-import { systemClock } from '../src/core/clock';
-import { DomainEventBus } from '../src/core/event-bus';
-import { IngestPipeline } from '../src/pipeline/ingest';
 import { RollupWriter } from '../src/reports/rollup-writer';
-import { openStore, type StoreKind } from '../src/store/database';
-import { migrateToLatest } from '../src/store/migrate';
-import { createInbox } from '../src/store/repos/inboxes';
-import type { Db } from '../src/store/unit-of-work';
-import { percentile } from './socket-load';
-import { startBenchPostgres } from './pg-cluster';
+import type { StoreKind } from '../src/store/database';
+import { onBothStores, p50p99, type BenchPipeline } from './pipeline-fixture';
 
 export interface RollupFigures {
   kind: StoreKind;
@@ -38,61 +27,39 @@ const ROUNDS = 40;
  * another node): whole logs read. Rounds alternate the two. Bounded: 200 contacts ×
  * 30 messages, 2 × 40 rewrites per history.
  */
-export async function benchRollups(): Promise<{ figures: RollupFigures[]; notice: string | null }> {
-  const figures = await measure(undefined);
-  const pg = await startBenchPostgres();
-  if (typeof pg === 'string') return { figures, notice: `rollups on PostgreSQL skipped: ${pg}` };
-  try {
-    figures.push(...(await measure(pg.url)));
-  } finally {
-    pg.stop();
-  }
-  return { figures, notice: null };
+export function benchRollups(): Promise<{ figures: RollupFigures[][]; notice: string | null }> {
+  return onBothStores('rollups', measure);
 }
 
-async function measure(databaseUrl: string | undefined): Promise<RollupFigures[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omnigate-bench-rollups-'));
-  const store = await openStore({ dataDir, databaseUrl });
-  try {
-    await migrateToLatest(store.db as never);
-    await createInbox(store.db, { channel: 'bench', accountId: 'bench-page', name: 'Bench' });
-    const logger = pino({ level: 'silent' });
-    const pipeline = new IngestPipeline({ db: store.db, bus: new DomainEventBus<Db>(() => undefined), clock: systemClock, logger, reopenWindowMs: 7 * 86_400_000 });
-    // Timers never fire: each rewrite is one flush(), timed.
-    const writer = new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30 });
-    const conversationOf = new Map<number, number>();
-    let seq = 0;
-    const send = async (contact: number) => {
-      const r = await pipeline.ingest({ kind: 'message', channel: 'bench', accountId: 'bench-page', externalUserId: `user-${contact}`, externalId: `mid-${++seq}`, sentAt: new Date(), content: { type: 'text', text: `Cho mình hỏi đơn hàng số ${seq}` } });
-      if (!r.conversationId) throw new Error('bench message not stored');
-      conversationOf.set(contact, r.conversationId);
-    };
-    const out: RollupFigures[] = [];
-    let next = 0;
-    for (const target of [7, 30]) {
-      while (seq < target * CONTACTS) await send(next++ % CONTACTS);
-      await writer.rebuild();
-      const times = { warm: [] as number[], cold: [] as number[] };
-      for (let round = 0; round < 2 * ROUNDS; round++) {
-        const which = round % 2 === 0 ? 'warm' : 'cold';
-        const contacts = Array.from({ length: BATCH }, () => next++ % CONTACTS);
-        for (const c of contacts) await send(c);
-        const w = which === 'warm' ? writer : new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30 });
-        for (const c of contacts) w.schedule(conversationOf.get(c)!);
-        const start = process.hrtime.bigint();
-        await w.flush();
-        times[which].push(Number(process.hrtime.bigint() - start) / 1e6);
-      }
-      const figure = (values: number[]) => {
-        const sorted = values.sort((a, b) => a - b);
-        return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
-      };
-      out.push({ kind: store.kind, history: target, warm: figure(times.warm), cold: figure(times.cold) });
+async function measure({ store, logger, send: ingest }: BenchPipeline): Promise<RollupFigures[]> {
+  // Timers never fire: each rewrite is one flush(), timed.
+  const writer = new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30 });
+  const conversationOf = new Map<number, number>();
+  let sent = 0;
+  const send = async (contact: number) => {
+    const r = await ingest(contact);
+    sent++;
+    if (!r.conversationId) throw new Error('bench message not stored');
+    conversationOf.set(contact, r.conversationId);
+  };
+  const out: RollupFigures[] = [];
+  let next = 0;
+  for (const target of [7, 30]) {
+    while (sent < target * CONTACTS) await send(next++ % CONTACTS);
+    await writer.rebuild();
+    const times = { warm: [] as number[], cold: [] as number[] };
+    for (let round = 0; round < 2 * ROUNDS; round++) {
+      const which = round % 2 === 0 ? 'warm' : 'cold';
+      const contacts = Array.from({ length: BATCH }, () => next++ % CONTACTS);
+      for (const c of contacts) await send(c);
+      const w = which === 'warm' ? writer : new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30 });
+      for (const c of contacts) w.schedule(conversationOf.get(c)!);
+      const start = process.hrtime.bigint();
+      await w.flush();
+      times[which].push(Number(process.hrtime.bigint() - start) / 1e6);
     }
-    await writer.stop();
-    return out;
-  } finally {
-    await store.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    out.push({ kind: store.kind, history: target, warm: p50p99(times.warm), cold: p50p99(times.cold) });
   }
+  await writer.stop();
+  return out;
 }

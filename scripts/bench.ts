@@ -11,6 +11,7 @@ import path from 'node:path';
 import { benchIngest } from '../bench/ingest-bench';
 import { benchIngestPaths } from '../bench/ingest-paths-bench';
 import { BATCH as ROLLUP_BATCH, benchRollups } from '../bench/rollup-bench';
+import { storeLabel } from '../bench/pipeline-fixture';
 import { benchWebhooks, type GatewayFigures } from '../bench/webhook-bench';
 import { benchReports } from '../bench/report-bench';
 import { benchRealtime, realtimeRows, TARGET_RATIO as REALTIME_TARGET } from '../bench/realtime-bench';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     const { figures, notice } = await benchIngestPaths();
     if (notice) process.stderr.write(`notice: ${notice}\n`);
     for (const f of figures) {
-      const label = f.kind === 'postgres' ? 'PostgreSQL' : 'embedded PGlite';
+      const label = storeLabel(f.kind);
       rows.push({
         figure: `one inbound message into an open conversation, pipeline, ${label} (${f.messages} messages one after another, the paths taking turns in blocks of 50)`,
         value: `fast path: p50 ${f.fast.p50.toFixed(2)} ms, p99 ${f.fast.p99.toFixed(2)} ms`,
@@ -64,8 +65,8 @@ async function main(): Promise<void> {
   if (want('rollups')) {
     const { figures, notice } = await benchRollups();
     if (notice) process.stderr.write(`notice: ${notice}\n`);
-    for (const f of figures) {
-      const label = f.kind === 'postgres' ? 'PostgreSQL' : 'embedded PGlite';
+    for (const f of figures.flat()) {
+      const label = storeLabel(f.kind);
       rows.push({
         figure: `report rollups: one rewrite of ${ROLLUP_BATCH} conversations with one new message each, ${f.history} messages per conversation, ${label}`,
         value: `p50 ${f.warm.p50.toFixed(2)} ms, p99 ${f.warm.p99.toFixed(2)} ms`,

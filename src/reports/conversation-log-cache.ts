@@ -7,10 +7,8 @@ export interface ConversationLog {
   lastId: number;
 }
 
-interface Cached {
-  ids: number[];
-  events: LoggedEvent[];
-}
+/** A conversation's events this node has read, in id order. */
+type Cached = { id: number; event: LoggedEvent }[];
 
 /**
  * The conversations' event logs for the rollup writer, read by difference: the log is
@@ -44,7 +42,7 @@ export class ConversationLogCache {
     const missing: number[] = [];
     for (const [conversationId, ids] of idsOf) {
       const cached = this.logs.get(conversationId);
-      const seen = new Set(cached?.ids);
+      const seen = new Set(cached?.map((e) => e.id));
       const lacking = ids.filter((id) => !seen.has(id));
       if (cached && lacking.length <= MAX_MISSING) {
         known.set(conversationId, cached);
@@ -52,7 +50,7 @@ export class ConversationLogCache {
       }
     }
     const whole = [...idsOf.keys()].filter((id) => !known.has(id));
-    const fetched = new Map<number, { id: number; event: LoggedEvent }[]>();
+    const fetched = new Map<number, Cached>();
     const add = (rows: Parameters<typeof toLoggedEvent>[0][]) => {
       for (const r of rows) {
         const list = fetched.get(r.conversation_id) ?? [];
@@ -64,11 +62,9 @@ export class ConversationLogCache {
     if (missing.length > 0) add(await db.selectFrom('conversation_events').selectAll().where('id', 'in', missing).execute());
 
     for (const [conversationId, ids] of idsOf) {
-      const base: Cached = known.get(conversationId) ?? { ids: [], events: [] };
-      const merged = [...base.ids.map((id, i) => ({ id, event: base.events[i]! })), ...(fetched.get(conversationId) ?? [])].sort((a, b) => a.id - b.id);
-      const entry = { ids: merged.map((m) => m.id), events: merged.map((m) => m.event) };
-      this.remember(conversationId, entry);
-      out.set(conversationId, { events: entry.events, lastId: ids[ids.length - 1]! });
+      const merged = [...(known.get(conversationId) ?? []), ...(fetched.get(conversationId) ?? [])].sort((a, b) => a.id - b.id);
+      this.remember(conversationId, merged);
+      out.set(conversationId, { events: merged.map((e) => e.event), lastId: ids[ids.length - 1]! });
     }
     return out;
   }
@@ -76,15 +72,15 @@ export class ConversationLogCache {
   private remember(conversationId: number, entry: Cached): void {
     const old = this.logs.get(conversationId);
     if (old) {
-      this.events -= old.ids.length;
+      this.events -= old.length;
       this.logs.delete(conversationId); // re-inserted last: the Map's order is the recency order
     }
     this.logs.set(conversationId, entry);
-    this.events += entry.ids.length;
+    this.events += entry.length;
     for (const [id, cached] of this.logs) {
       if (this.events <= this.maxEvents) break;
       this.logs.delete(id);
-      this.events -= cached.ids.length;
+      this.events -= cached.length;
     }
   }
 }

@@ -1,6 +1,6 @@
 /** Small building blocks: icons, buttons, avatar, chips, dialogs, menus. */
 import { h, type ComponentChildren, type JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { avatarHue, channelLabel, initials, safeUrl, statusLabel } from './format';
 import { t } from './i18n';
 
@@ -164,10 +164,15 @@ export function ErrorNote(props: { text: string; onRetry?: () => void }): JSX.El
   );
 }
 
-/** A modal dialog: Esc and the backdrop close it; focus goes to the first field. */
+/**
+ * A modal dialog: Esc and the backdrop close it; focus goes to the first field.
+ * Esc is listened for from the moment the dialog is in the page (a layout effect runs
+ * in the same task as the render; a plain effect waits for the next frame, and an Esc
+ * typed before it was lost — https://preactjs.com/guide/v10/hooks/#uselayouteffect).
+ */
 export function Modal(props: { title: string; onClose: () => void; children?: ComponentChildren; footer?: ComponentChildren; wide?: boolean; testid?: string }): JSX.Element {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea, button.btn-primary');
     first?.focus();
@@ -200,7 +205,7 @@ export function Modal(props: { title: string; onClose: () => void; children?: Co
 export function MenuButton(props: { button: Omit<ButtonProps, 'onClick'>; items: { label: string; hint?: string; onSelect: () => void; testid?: string }[]; align?: 'left' | 'right' }): JSX.Element {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!open) return;
     const onDown = (e: MouseEvent) => {
       if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);

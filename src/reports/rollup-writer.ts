@@ -67,6 +67,34 @@ export class RollupWriter {
     await this.rebuilding;
   }
 
+  /**
+   * Rows a node never wrote: after-commit listeners die with their process, so the
+   * conversations whose events committed within a second of a crash (the coalescing
+   * delay) would keep rows older than their log until their next event — a resolution
+   * right before a SIGKILL, say, missing from FCR for good. At start the gateway calls
+   * this: among the last `window` events of the log (a crash loses at most a few seconds
+   * of them), every conversation whose report row is missing or older than its last
+   * counted event is scheduled. Several nodes may all do it: a rewrite that finds a newer
+   * row leaves it. Returns how many were scheduled.
+   */
+  async catchUp(window = 20_000): Promise<number> {
+    const { db } = this.deps;
+    const top = await db.selectFrom('conversation_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const from = Number(top?.id ?? 0) - window;
+    const behind = await db
+      .selectFrom('conversation_events as e')
+      .leftJoin('report_conversations as r', 'r.conversation_id', 'e.conversation_id')
+      .select('e.conversation_id')
+      .where('e.id', '>', from)
+      // Delivery/read statuses are never rolled up (see schedule's caller), so they never make a row late.
+      .where('e.type', '<>', 'message.status_changed')
+      .groupBy(['e.conversation_id', 'r.last_event_id'])
+      .having((eb) => eb(eb.fn.max('e.id'), '>', eb.fn.coalesce('r.last_event_id', sql<number>`0`)))
+      .execute();
+    for (const row of behind) this.schedule(row.conversation_id);
+    return behind.length;
+  }
+
   /** Recompute every conversation's rows from the log — or one inbox's (after an upgrade, or a change of its business hours). */
   async rebuild(batchSize = 500, inboxId?: number): Promise<number> {
     let after = 0;
@@ -98,6 +126,15 @@ export class RollupWriter {
       .then(() => this.rebuild(500, inboxId))
       .then((n) => this.deps.logger.info({ inboxId, conversations: n, ms: Date.now() - started }, 'report rows rewritten for new business hours'))
       .catch((err) => this.deps.logger.error({ err, inboxId }, 'report rows not rewritten for new business hours'));
+  }
+
+  /** `catchUp()` without waiting for it (at start); `stop()` and `settled()` wait for it. */
+  catchUpInBackground(): void {
+    if (this.stopped) return;
+    this.rebuilding = this.rebuilding
+      .then(() => this.catchUp())
+      .then((n) => n > 0 && this.deps.logger.info({ conversations: n }, 'report rows behind the event log (a node stopped before writing them): rewriting them'))
+      .catch((err) => this.deps.logger.error({ err }, 'report rows not checked against the event log'));
   }
 
   /** Resolves when background rebuilds started so far have finished. */

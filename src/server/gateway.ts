@@ -341,6 +341,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   autoResolver.start();
   followUps.start();
   campaigns.start();
+  // After-commit listeners die with their process: report rows a stopped node left behind the log are rewritten.
+  rollups.catchUpInBackground();
 
   async function shutdown(): Promise<void> {
     const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Bot, BotDecision, BotState } from '../core/bot';
 import type { ChannelCapabilities } from '../core/channel';
@@ -9,6 +10,7 @@ import { toJson } from '../store/json';
 import { conversationStatus, updateConversation } from '../store/repos/conversations';
 import type { Db } from '../store/unit-of-work';
 import { scopeOf } from '../pipeline/event-scope';
+import { eventFromLog } from '../store/event-log';
 
 export interface BotRunnerDeps {
   db: Db;
@@ -51,9 +53,38 @@ export function createBotRunner(deps: BotRunnerDeps) {
     });
     await deps.actions.withConversation(event.conversationId, async (l) => {
       if (l.conv.status !== 'bot') return; // an agent took it meanwhile: stay quiet
-      await logDecision(l, contentText(content), decision);
+      // Once per message across nodes and restarts: a second decision logs and sends nothing.
+      if (!(await logDecision(l, contentText(content), decision, event.message.id))) return;
       await apply(deps, l, decision);
     });
+  };
+  /**
+   * After-commit listeners die with their process: a contact message stored by a node
+   * that stopped before giving it to the bot would wait for ever in a conversation no
+   * person looks at. At start the gateway calls this: in conversations the bot still
+   * holds (inbox bot on), a contact's latest message since `since` with no decision is
+   * decided on now (the unique `bot_decisions.message_id` keeps it to once if another
+   * node is doing the same). Returns how many.
+   */
+  const catchUp = async (since: Date): Promise<number> => {
+    const messageId = sql`(e.data->'message'->>'id')::bigint`;
+    const rows = await deps.db
+      .selectFrom('conversation_events as e')
+      .innerJoin('conversations as c', 'c.id', 'e.conversation_id')
+      .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
+      .selectAll('e')
+      .where('e.type', '=', 'message.received')
+      .where('e.at', '>=', since)
+      .where('c.status', '=', 'bot')
+      .where('i.bot_enabled', '=', true)
+      .where(sql<boolean>`coalesce((e.data->>'passive')::boolean, false) = false`)
+      .where(sql<boolean>`not exists (select 1 from bot_decisions d where d.message_id = ${messageId})`)
+      // Only the conversation's latest message: anything after it (the bot's answer, the contact's next message) has its own turn.
+      .where(sql<boolean>`not exists (select 1 from messages m where m.conversation_id = e.conversation_id and m.id > ${messageId})`)
+      .orderBy('e.id')
+      .execute();
+    for (const row of rows) await run(eventFromLog<DomainEventOf<'message.received'>>(row));
+    return rows.length;
   };
   /**
    * Apply a decision that arrives later (an external bot answering asynchronously),
@@ -62,11 +93,11 @@ export function createBotRunner(deps: BotRunnerDeps) {
   const applyLater = (conversationId: number, decision: BotDecision, question: string): Promise<boolean> =>
     deps.actions.withConversation(conversationId, async (l) => {
       if (l.conv.status !== 'bot') return false;
-      await logDecision(l, question, decision);
+      await logDecision(l, question, decision, null);
       await apply(deps, l, decision);
       return true;
     });
-  return { run, applyLater };
+  return { run, applyLater, catchUp };
 }
 
 async function apply(deps: BotRunnerDeps, l: LockedConversation, decision: BotDecision): Promise<void> {
@@ -92,8 +123,9 @@ async function apply(deps: BotRunnerDeps, l: LockedConversation, decision: BotDe
   }
 }
 
-async function logDecision(l: LockedConversation, question: string, decision: BotDecision): Promise<void> {
-  await l.uow.db
+/** False when this message was decided on already (migration 0013's unique message id). */
+async function logDecision(l: LockedConversation, question: string, decision: BotDecision, messageId: number | null): Promise<boolean> {
+  const row = await l.uow.db
     .insertInto('bot_decisions')
     .values({
       conversation_id: l.conv.id,
@@ -104,6 +136,10 @@ async function logDecision(l: LockedConversation, question: string, decision: Bo
       confidence: decision.type === 'answer' ? decision.confidence : null,
       reason: decision.type === 'handoff' ? decision.reason : null,
       at: l.now,
+      message_id: messageId,
     })
-    .execute();
+    .onConflict((oc) => oc.column('message_id').where('message_id', 'is not', null).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -143,6 +143,9 @@ export interface Gateway {
 
 const DEFAULT_CAPABILITIES: ChannelCapabilities = { quickReplies: false, images: false, files: false, typingIndicator: false, maxTextLength: 2000 };
 
+/** How far back a starting gateway looks for contact messages the bot never saw (see `catchUp` in listeners/bot-runner.ts). */
+const BOT_CATCH_UP_MS = 24 * 3_600_000;
+
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -341,8 +344,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   autoResolver.start();
   followUps.start();
   campaigns.start();
-  // After-commit listeners die with their process: report rows a stopped node left behind the log are rewritten.
+  // After-commit listeners die with their process: report rows a stopped node left behind the log are rewritten,
+  // and the contact messages it stored but never gave the bot (the last day's) are decided on now.
   rollups.catchUpInBackground();
+  const botCatchUp = botRunner
+    ? botRunner
+        .catchUp(new Date(clock.now().getTime() - BOT_CATCH_UP_MS))
+        .then((n) => n > 0 && logger.info({ messages: n }, 'contact messages a stopped node never gave the bot: decided on now'))
+        .catch((err) => logger.error({ err }, 'contact messages not checked for a missing bot decision'))
+    : Promise.resolve();
 
   async function shutdown(): Promise<void> {
     const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);
@@ -353,6 +363,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         httpServer.closeAllConnections?.();
       });
       waitAlerts.stop();
+      await botCatchUp;
       await autoResolver.stop();
       await followUps.stop();
       await campaigns.stop();

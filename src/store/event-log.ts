@@ -1,6 +1,8 @@
 import type { DomainEvent } from '../core/domain-events';
+import type { ActorType } from '../core/conversation-state';
+import type { Selectable } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database } from './schema';
+import type { Database, ConversationEventsTable } from './schema';
 import { toJson } from './json';
 import { keepPlan } from './prepared-pool';
 
@@ -32,4 +34,20 @@ export async function appendToEventLog(db: Kysely<Database>, event: DomainEvent)
     })
     .modifyEnd(keepPlan())
     .execute();
+}
+
+/** A row of the log as the event it records (the inverse of `appendToEventLog`). */
+export function eventFromLog<T extends DomainEvent = DomainEvent>(row: Selectable<ConversationEventsTable>): T {
+  return {
+    ...(row.data as Record<string, unknown>),
+    type: row.type,
+    conversationId: row.conversation_id,
+    inboxId: row.inbox_id,
+    channel: row.channel,
+    contactId: row.contact_id,
+    teamId: row.team_id,
+    agentId: row.agent_id,
+    at: row.at,
+    actor: { type: row.actor_type as ActorType, id: row.actor_id },
+  } as unknown as T;
 }

@@ -257,6 +257,8 @@ export interface BotDecisionsTable {
   confidence: number | null;
   reason: string | null;
   at: Timestamp;
+  /** The contact message decided on (migration 0013; unique): null for later decisions of an external bot. */
+  message_id: number | null;
 }
 
 export interface GatewaySettingsTable {

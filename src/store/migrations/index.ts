@@ -10,6 +10,7 @@ import * as m0009 from './0009-surveys';
 import * as m0010 from './0010-report-day-rollups';
 import * as m0011 from './0011-contacts-campaigns';
 import * as m0012 from './0012-inbound-fast-path';
+import * as m0013 from './0013-bot-decision-message';
 
 /** Every migration, in order. Listed statically so the build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-report-day-rollups': m0010,
   '0011-contacts-campaigns': m0011,
   '0012-inbound-fast-path': m0012,
+  '0013-bot-decision-message': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

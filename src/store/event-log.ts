@@ -1,7 +1,6 @@
 import type { DomainEvent } from '../core/domain-events';
 import type { ActorType } from '../core/conversation-state';
-import type { Selectable } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, ConversationEventsTable } from './schema';
 import { toJson } from './json';
 import { keepPlan } from './prepared-pool';

@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { awayMessageText, inboxBusinessHours, isOpen, lastClosing, type BusinessHours, type ContactLang } from '../business-hours';
-import type { DomainEvent } from '../core/domain-events';
+import type { DomainEvent, DomainEventOf } from '../core/domain-events';
 import type { ConversationActions, LockedConversation } from '../pipeline/conversation-actions';
 import type { OutboundMessages } from '../pipeline/outbound';
+import { eventFromLog } from '../store/event-log';
 import { getInbox } from '../store/repos/inboxes';
 import type { Db } from '../store/unit-of-work';
 
@@ -48,14 +50,16 @@ export function createAwayMessages(deps: AwayMessageDeps) {
     await deps.actions.withConversation(event.conversationId, (l) => sendIfClosed(l));
   };
 
-  const sendIfClosed = async (l: LockedConversation): Promise<boolean> => {
+  /** `writtenAt`: only if the contact wrote in the current closed period (a catch-up after a restart). */
+  const sendIfClosed = async (l: LockedConversation, writtenAt?: Date): Promise<boolean> => {
     const hours = hoursOf(l.inbox.id, l.inbox.settings);
     if (!hours || isOpen(hours, l.now)) return false;
     const status = l.conv.status;
     if (status === 'resolved' || status === 'snoozed') return false;
     if (status === 'bot' && l.inbox.bot_enabled && deps.botActive) return false; // the bot answers
-    const text = awayMessageText(hours, await contactLang(l), l.now);
     const since = lastClosing(hours, l.now) ?? new Date(0);
+    if (writtenAt && writtenAt < since) return false;
+    const text = awayMessageText(hours, await contactLang(l), l.now);
     const already = await l.uow.db
       .selectFrom('messages')
       .select('id')
@@ -80,7 +84,44 @@ export function createAwayMessages(deps: AwayMessageDeps) {
     }
   };
 
-  return { handle };
+  /**
+   * After-commit listeners die with their process: a contact who wrote in the instant
+   * before a crash got no away message. At start the gateway calls this: in every inbox
+   * closed now, the conversations whose latest message is a contact's written during the
+   * current closed period (at most a day back) get it now — once, as always, decided from
+   * the messages already sent. Returns how many conversations were looked at.
+   */
+  const catchUp = async (now: Date): Promise<number> => {
+    const messageId = sql`(e.data->'message'->>'id')::bigint`;
+    const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
+    let looked = 0;
+    for (const inbox of await deps.db.selectFrom('inboxes').select(['id', 'settings']).execute()) {
+      const hours = hoursOf(inbox.id, inbox.settings);
+      if (!hours || isOpen(hours, now)) continue;
+      const closedAt = lastClosing(hours, now);
+      const rows = await deps.db
+        .selectFrom('conversation_events as e')
+        .innerJoin('conversations as c', 'c.id', 'e.conversation_id')
+        .selectAll('e')
+        .where('e.type', '=', 'message.received')
+        .where('e.inbox_id', '=', inbox.id)
+        .where('e.at', '>=', closedAt && closedAt > dayAgo ? closedAt : dayAgo)
+        .where('c.status', 'in', ['pending', 'open', 'bot'])
+        .where(sql<boolean>`coalesce((e.data->>'passive')::boolean, false) = false`)
+        // Only the latest message: an away message already sent, or anyone's reply, comes after it.
+        .where(sql<boolean>`not exists (select 1 from messages m where m.conversation_id = e.conversation_id and m.id > ${messageId})`)
+        .orderBy('e.id')
+        .execute();
+      for (const row of rows) {
+        const event = eventFromLog<DomainEventOf<'message.received'>>(row);
+        await deps.actions.withConversation(event.conversationId, (l) => sendIfClosed(l, event.at));
+      }
+      looked += rows.length;
+    }
+    return looked;
+  };
+
+  return { handle, catchUp };
 }
 
 /** The contact's language (`attributes.lang`), else the inbox's (`settings.lang`), else Vietnamese. */

@@ -344,15 +344,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   autoResolver.start();
   followUps.start();
   campaigns.start();
-  // After-commit listeners die with their process: report rows a stopped node left behind the log are rewritten,
-  // and the contact messages it stored but never gave the bot (the last day's) are decided on now.
+  // After-commit listeners die with their process. What a stopped node committed but never handed to them:
+  // report rows behind the log are rewritten; contact messages it never gave the bot (the last day's) are
+  // decided on, then contacts who wrote in the current closed period without an away message get it.
   rollups.catchUpInBackground();
-  const botCatchUp = botRunner
-    ? botRunner
-        .catchUp(new Date(clock.now().getTime() - BOT_CATCH_UP_MS))
-        .then((n) => n > 0 && logger.info({ messages: n }, 'contact messages a stopped node never gave the bot: decided on now'))
-        .catch((err) => logger.error({ err }, 'contact messages not checked for a missing bot decision'))
-    : Promise.resolve();
+  const listenersCaughtUp = (async () => {
+    if (botRunner) {
+      const n = await botRunner.catchUp(new Date(clock.now().getTime() - BOT_CATCH_UP_MS));
+      if (n > 0) logger.info({ messages: n }, 'contact messages a stopped node never gave the bot: decided on now');
+    }
+    await awayMessages.catchUp(clock.now());
+  })().catch((err) => logger.error({ err }, 'messages a stopped node left without a bot decision or away message not checked'));
 
   async function shutdown(): Promise<void> {
     const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);
@@ -363,7 +365,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         httpServer.closeAllConnections?.();
       });
       waitAlerts.stop();
-      await botCatchUp;
+      await listenersCaughtUp;
       await autoResolver.stop();
       await followUps.stop();
       await campaigns.stop();

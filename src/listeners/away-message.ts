@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { awayMessageText, inboxBusinessHours, isOpen, lastClosing, type BusinessHours, type ContactLang } from '../business-hours';
 import type { DomainEvent, DomainEventOf } from '../core/domain-events';
@@ -6,6 +5,7 @@ import type { ConversationActions, LockedConversation } from '../pipeline/conver
 import type { OutboundMessages } from '../pipeline/outbound';
 import { eventFromLog } from '../store/event-log';
 import { getInbox } from '../store/repos/inboxes';
+import { latestContactMessages } from '../store/repos/latest-contact-messages';
 import type { Db } from '../store/unit-of-work';
 
 export interface AwayMessageDeps {
@@ -88,29 +88,18 @@ export function createAwayMessages(deps: AwayMessageDeps) {
    * After-commit listeners die with their process: a contact who wrote in the instant
    * before a crash got no away message. At start the gateway calls this: in every inbox
    * closed now, the conversations whose latest message is a contact's written during the
-   * current closed period (at most a day back) get it now — once, as always, decided from
+   * current closed period (and since `since`) get it now — once, as always, decided from
    * the messages already sent. Returns how many conversations were looked at.
    */
-  const catchUp = async (now: Date): Promise<number> => {
-    const messageId = sql`(e.data->'message'->>'id')::bigint`;
-    const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
+  const catchUp = async (now: Date, since: Date): Promise<number> => {
     let looked = 0;
     for (const inbox of await deps.db.selectFrom('inboxes').select(['id', 'settings']).execute()) {
       const hours = hoursOf(inbox.id, inbox.settings);
       if (!hours || isOpen(hours, now)) continue;
       const closedAt = lastClosing(hours, now);
-      const rows = await deps.db
-        .selectFrom('conversation_events as e')
-        .innerJoin('conversations as c', 'c.id', 'e.conversation_id')
-        .selectAll('e')
-        .where('e.type', '=', 'message.received')
+      const rows = await latestContactMessages(deps.db, closedAt && closedAt > since ? closedAt : since)
         .where('e.inbox_id', '=', inbox.id)
-        .where('e.at', '>=', closedAt && closedAt > dayAgo ? closedAt : dayAgo)
         .where('c.status', 'in', ['pending', 'open', 'bot'])
-        .where(sql<boolean>`coalesce((e.data->>'passive')::boolean, false) = false`)
-        // Only the latest message: an away message already sent, or anyone's reply, comes after it.
-        .where(sql<boolean>`not exists (select 1 from messages m where m.conversation_id = e.conversation_id and m.id > ${messageId})`)
-        .orderBy('e.id')
         .execute();
       for (const row of rows) {
         const event = eventFromLog<DomainEventOf<'message.received'>>(row);

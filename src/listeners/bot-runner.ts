@@ -11,6 +11,7 @@ import { conversationStatus, updateConversation } from '../store/repos/conversat
 import type { Db } from '../store/unit-of-work';
 import { scopeOf } from '../pipeline/event-scope';
 import { eventFromLog } from '../store/event-log';
+import { latestContactMessages, LOGGED_MESSAGE_ID } from '../store/repos/latest-contact-messages';
 
 export interface BotRunnerDeps {
   db: Db;
@@ -67,21 +68,11 @@ export function createBotRunner(deps: BotRunnerDeps) {
    * node is doing the same). Returns how many.
    */
   const catchUp = async (since: Date): Promise<number> => {
-    const messageId = sql`(e.data->'message'->>'id')::bigint`;
-    const rows = await deps.db
-      .selectFrom('conversation_events as e')
-      .innerJoin('conversations as c', 'c.id', 'e.conversation_id')
+    const rows = await latestContactMessages(deps.db, since)
       .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
-      .selectAll('e')
-      .where('e.type', '=', 'message.received')
-      .where('e.at', '>=', since)
       .where('c.status', '=', 'bot')
       .where('i.bot_enabled', '=', true)
-      .where(sql<boolean>`coalesce((e.data->>'passive')::boolean, false) = false`)
-      .where(sql<boolean>`not exists (select 1 from bot_decisions d where d.message_id = ${messageId})`)
-      // Only the conversation's latest message: anything after it (the bot's answer, the contact's next message) has its own turn.
-      .where(sql<boolean>`not exists (select 1 from messages m where m.conversation_id = e.conversation_id and m.id > ${messageId})`)
-      .orderBy('e.id')
+      .where(sql<boolean>`not exists (select 1 from bot_decisions d where d.message_id = ${LOGGED_MESSAGE_ID})`)
       .execute();
     for (const row of rows) await run(eventFromLog<DomainEventOf<'message.received'>>(row));
     return rows.length;

@@ -143,8 +143,8 @@ export interface Gateway {
 
 const DEFAULT_CAPABILITIES: ChannelCapabilities = { quickReplies: false, images: false, files: false, typingIndicator: false, maxTextLength: 2000 };
 
-/** How far back a starting gateway looks for contact messages the bot never saw (see `catchUp` in listeners/bot-runner.ts). */
-const BOT_CATCH_UP_MS = 24 * 3_600_000;
+/** How far back a starting gateway looks for contact messages a stopped node never gave the bot or the away message (their `catchUp`). */
+const CATCH_UP_MS = 24 * 3_600_000;
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -349,11 +349,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // decided on, then contacts who wrote in the current closed period without an away message get it.
   rollups.catchUpInBackground();
   const listenersCaughtUp = (async () => {
+    const now = clock.now();
+    const since = new Date(now.getTime() - CATCH_UP_MS);
     if (botRunner) {
-      const n = await botRunner.catchUp(new Date(clock.now().getTime() - BOT_CATCH_UP_MS));
+      const n = await botRunner.catchUp(since);
       if (n > 0) logger.info({ messages: n }, 'contact messages a stopped node never gave the bot: decided on now');
     }
-    await awayMessages.catchUp(clock.now());
+    await awayMessages.catchUp(now, since);
   })().catch((err) => logger.error({ err }, 'messages a stopped node left without a bot decision or away message not checked'));
 
   async function shutdown(): Promise<void> {

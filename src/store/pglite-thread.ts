@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fromWire, type WorkerReply, type WorkerRequest } from './pglite-wire';
+import { fromWire, type QueryResult, type WorkerReply, type WorkerRequest } from './pglite-wire';
 
 /**
  * The embedded PGlite database on a thread of its own (pglite-worker.ts), seen from the
@@ -10,7 +10,7 @@ import { fromWire, type WorkerReply, type WorkerRequest } from './pglite-wire';
  */
 export class PGliteThread {
   private next = 1;
-  private readonly pending = new Map<number, { resolve: (r: { rows: unknown[]; affectedRows: number }) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
 
   private constructor(private readonly worker: Worker) {
@@ -44,7 +44,7 @@ export class PGliteThread {
     return thread;
   }
 
-  query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affectedRows: number }> {
+  query(sql: string, params: unknown[]): Promise<QueryResult> {
     const id = this.next++;
     return this.send({ id, op: 'query', sql, params });
   }
@@ -56,13 +56,13 @@ export class PGliteThread {
     await this.worker.terminate();
   }
 
-  private send(req: WorkerRequest): Promise<{ rows: unknown[]; affectedRows: number }> {
+  private send(req: WorkerRequest): Promise<QueryResult> {
     const answer = this.request(req.id);
     if (!this.failure) this.worker.postMessage(req);
     return answer;
   }
 
-  private request(id: number): Promise<{ rows: unknown[]; affectedRows: number }> {
+  private request(id: number): Promise<QueryResult> {
     if (this.failure) return Promise.reject(this.failure);
     this.worker.ref(); // an answer is awaited: the process waits for it
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));

@@ -1,9 +1,12 @@
 /** What the gateway's thread and the embedded database's thread (pglite-worker.ts) say to each other. */
 
+/** A query's answer. */
+export type QueryResult = { rows: unknown[]; affectedRows: number };
+
 export type WorkerRequest = { id: number; op: 'query'; sql: string; params: unknown[] } | { id: number; op: 'close' };
 
 /** `id` 0 answers the start: rows on success, error when PGlite could not open the directory. */
-export type WorkerReply = { id: number; rows: unknown[]; affectedRows: number } | { id: number; error: WireError };
+export type WorkerReply = ({ id: number } & QueryResult) | { id: number; error: WireError };
 
 /**
  * An error as it crosses threads: a structured clone keeps only an Error's message, so

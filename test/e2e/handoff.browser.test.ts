@@ -76,6 +76,14 @@ describeInBrowser('hand-off from the widget to an agent in the inbox', () => {
     expect(events).toEqual(expect.arrayContaining(['bot.handoff', 'conversation.assigned', 'message.sent', 'conversation.resolved']));
 
     // A channel account that lost its token (what a Messenger 190 or a Zalo revocation records) shows on its conversations.
+    // The resolution's CSAT question goes out first: a successful send marks the account as working again
+    // (outbox-dispatcher.ts), so the problem is recorded only once that send and its dispatcher pass are over.
+    const surveySent = async () => (await gw.db.selectFrom('surveys').select('status').executeTakeFirst())?.status;
+    const outboxBusy = async () => (await gw.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'sending']).execute()).length;
+    for (let i = 0; i < 100 && ((await surveySent()) !== 'sent' || (await outboxBusy()) > 0); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await surveySent()).toBe('sent');
+    expect(await outboxBusy()).toBe(0);
+    await gw.dispatcher.idle();
     await gw.db.updateTable('inboxes').set({ connection_error: 'Messenger: the Page access token is invalid, expired or revoked — reconnect the Page', connection_error_at: new Date() }).execute();
     await agent.reload();
     const banner = agent.getByTestId('connection-problem');

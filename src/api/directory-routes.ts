@@ -50,7 +50,12 @@ export interface DirectoryHooks {
   businessHoursChanged?: (inboxId: number) => void;
   /** Seals the secret fields of inbox settings (identitySecret, bot.secret…) before they are stored. */
   secrets: SecretBox;
+  /** The gateway's clock (when survey settings changed: `inboxes.surveys_changed_at`). */
+  now: () => Date;
 }
+
+/** Whether a settings block is different (absent and null alike). */
+const changed = (before: unknown, after: unknown): boolean => JSON.stringify(before ?? null) !== JSON.stringify(after ?? null);
 
 export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegistry, hooks: DirectoryHooks): Router {
   const r = express.Router();
@@ -172,6 +177,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
         ...(b.botEnabled !== undefined ? { bot_enabled: b.botEnabled } : {}),
         ...(b.teamId !== undefined ? { team_id: b.teamId } : {}),
         ...(b.settings ? { settings: toJson(sealSecretFields(hooks.secrets, { ...current.settings, ...b.settings }, current.settings)) } : {}),
+        ...(b.settings && 'surveys' in b.settings && changed(current.settings.surveys, b.settings.surveys) ? { surveys_changed_at: hooks.now() } : {}),
       };
       // Only the members may change: there is no column to set.
       const i = Object.keys(changes).length === 0 ? current : await trx.updateTable('inboxes').set(changes).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
@@ -180,7 +186,7 @@ export function directoryRoutes(db: Db, api: ApiRouter, presence: PresenceRegist
         membersChanged.push(...before.map((m) => m.agent_id), ...b.memberIds);
         for (const agentId of b.memberIds) await trx.insertInto('inbox_members').values({ inbox_id: id, agent_id: agentId }).execute();
       }
-      return { row: i, hoursChanged: b.settings !== undefined && BUSINESS_HOURS_SETTING in b.settings && JSON.stringify(current.settings[BUSINESS_HOURS_SETTING] ?? null) !== JSON.stringify(b.settings[BUSINESS_HOURS_SETTING] ?? null) };
+      return { row: i, hoursChanged: b.settings !== undefined && BUSINESS_HOURS_SETTING in b.settings && changed(current.settings[BUSINESS_HOURS_SETTING], b.settings[BUSINESS_HOURS_SETTING]) };
     }).catch(uniqueToValidation('invalid inbox change'));
     if (updated.hoursChanged) hooks.businessHoursChanged?.(id);
     if (membersChanged.length > 0) await api.accessChanged([...new Set(membersChanged)]);

@@ -143,7 +143,7 @@ export interface Gateway {
 
 const DEFAULT_CAPABILITIES: ChannelCapabilities = { quickReplies: false, images: false, files: false, typingIndicator: false, maxTextLength: 2000 };
 
-/** How far back a starting gateway looks for contact messages a stopped node never gave the bot or the away message (their `catchUp`). */
+/** How far back a starting gateway looks for what a stopped node never gave the bot, the away message or the surveys (their `catchUp`). */
 const CATCH_UP_MS = 24 * 3_600_000;
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -236,7 +236,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
   // Business-hours figures use each inbox's current hours; when they change, that inbox's rows are rewritten.
   const rollups = new RollupWriter({ db, logger, business: inboxBusinessDuration });
-  api.router.use(directoryRoutes(db, api, presence, { businessHoursChanged: (inboxId) => rollups.rebuildInBackground(inboxId), secrets }));
+  api.router.use(directoryRoutes(db, api, presence, { businessHoursChanged: (inboxId) => rollups.rebuildInBackground(inboxId), secrets, now: () => clock.now() }));
   api.router.use(contactRoutes(db, api, clock));
   api.describe(contactPaths);
   // Delivery/read statuses change nothing a report counts: no rewrite for them (they are most events).
@@ -346,7 +346,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   campaigns.start();
   // After-commit listeners die with their process. What a stopped node committed but never handed to them:
   // report rows behind the log are rewritten; contact messages it never gave the bot (the last day's) are
-  // decided on, then contacts who wrote in the current closed period without an away message get it.
+  // decided on, then contacts who wrote in the current closed period without an away message get it, then
+  // the last day's resolutions and answers get the survey question a stopped node never asked.
   rollups.catchUpInBackground();
   const listenersCaughtUp = (async () => {
     const now = clock.now();
@@ -356,7 +357,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (n > 0) logger.info({ messages: n }, 'contact messages a stopped node never gave the bot: decided on now');
     }
     await awayMessages.catchUp(now, since);
-  })().catch((err) => logger.error({ err }, 'messages a stopped node left without a bot decision or away message not checked'));
+    const s = await surveys.catchUp(since);
+    if (s > 0) logger.info({ conversations: s }, 'surveys a stopped node never asked: looked at now');
+  })().catch((err) => logger.error({ err }, 'what a stopped node left without a bot decision, away message or survey not checked'));
 
   async function shutdown(): Promise<void> {
     const timeout = setTimeout(() => logger.warn('shutdown is taking long'), config.shutdownTimeoutMs);

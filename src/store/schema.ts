@@ -18,6 +18,8 @@ export interface InboxesTable {
   /** Why the account can no longer send (token expired or revoked); null when connected. */
   connection_error: Generated<string | null>;
   connection_error_at: Generated<Date | null>;
+  /** When `settings.surveys` last changed (null: as created); the survey catch-up looks only at resolutions since. */
+  surveys_changed_at: Generated<Date | null>;
 }
 
 export interface ContactsTable {

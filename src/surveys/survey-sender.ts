@@ -11,7 +11,7 @@ import type { ConversationRow } from '../store/schema';
 import type { Db } from '../store/unit-of-work';
 import { commentPrompt, notSentNote, surveyQuestion } from './survey-questions';
 import { firstSurvey, surveySettings, type SurveyKind } from './survey-settings';
-import { claimCommentRequest, claimSurvey, setSurveyMessage, surveysOf } from './survey-store';
+import { answeredWithoutFollowUp, claimCommentRequest, claimSurvey, resolvedWithoutSurvey, setSurveyMessage, surveysOf } from './survey-store';
 
 export interface SurveySenderDeps {
   db: Db;
@@ -108,6 +108,19 @@ export function createSurveySender(deps: SurveySenderDeps) {
     onEvent: async (event: DomainEvent): Promise<void> => {
       if (event.type === 'conversation.resolved') await onResolved(event.conversationId, event.inboxId);
       else if (event.type === 'survey.answered') await onAnswered(event.conversationId, event.inboxId, event.survey);
+    },
+    /**
+     * What a stopped node committed but never handed to this listener, since `since`:
+     * resolutions whose survey was never asked, answers whose next question (or comment
+     * request) never went. Each goes through the same steps as the live event, so it is
+     * asked once however many nodes start. Returns how many conversations were looked at.
+     */
+    catchUp: async (since: Date): Promise<number> => {
+      const resolved = await resolvedWithoutSurvey(deps.db, since);
+      for (const r of resolved) await onResolved(r.conversationId, r.inboxId);
+      const answered = await answeredWithoutFollowUp(deps.db, since);
+      for (const a of answered) await onAnswered(a.conversationId, a.inboxId, a.kind);
+      return resolved.length + answered.length;
     },
   };
 }

@@ -80,6 +80,67 @@ export async function claimCommentRequest(db: Db, surveyId: number, at: Date): P
   return Number(r.numUpdatedRows) > 0;
 }
 
+/**
+ * Resolved conversations whose survey was never asked (a node stopped between the
+ * resolution's commit and its after-commit listener): resolved since `since` under the
+ * inbox's current survey settings (`inboxes.surveys_changed_at`), with no survey sent or
+ * answered, and none found impossible to send since that resolution.
+ */
+export async function resolvedWithoutSurvey(db: Db, since: Date): Promise<{ conversationId: number; inboxId: number }[]> {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('inboxes as i', 'i.id', 'c.inbox_id')
+    .select(['c.id as conversationId', 'c.inbox_id as inboxId'])
+    .where('c.status', '=', 'resolved')
+    .where('c.resolved_at', '>=', since)
+    .where((eb) => eb.or([eb('i.surveys_changed_at', 'is', null), eb('i.surveys_changed_at', '<=', eb.ref('c.resolved_at'))]))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('surveys as s')
+            .select('s.id')
+            .whereRef('s.conversation_id', '=', 'c.id')
+            .where((s) => s.or([s('s.status', '<>', 'not_sent'), s('s.sent_at', '>=', s.ref('c.resolved_at'))])),
+        ),
+      ),
+    )
+    .orderBy('c.resolved_at')
+    .execute();
+}
+
+/**
+ * Resolved conversations whose last answer since `since` (under the inbox's current survey
+ * settings) was never followed up: no question was asked (or found impossible to send)
+ * after it, none is waiting for an answer, and the comment was not asked for. `kind` is
+ * the latest answer's, as its `survey.answered` event said.
+ */
+export async function answeredWithoutFollowUp(db: Db, since: Date): Promise<{ conversationId: number; inboxId: number; kind: SurveyKind }[]> {
+  const rows = await db
+    .selectFrom('surveys as s')
+    .innerJoin('conversations as c', 'c.id', 's.conversation_id')
+    .innerJoin('inboxes as i', 'i.id', 's.inbox_id')
+    .select(['s.conversation_id as conversationId', 's.inbox_id as inboxId', 's.kind', 's.answered_at'])
+    .where('s.status', '=', 'answered')
+    .where('s.answered_at', '>=', since)
+    .where('c.status', '=', 'resolved')
+    .where((eb) => eb.or([eb('i.surveys_changed_at', 'is', null), eb('i.surveys_changed_at', '<=', eb.ref('s.answered_at'))]))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('surveys as o')
+            .select('o.id')
+            .whereRef('o.conversation_id', '=', 's.conversation_id')
+            .where((o) => o.or([o('o.status', '=', 'sent'), o('o.comment_asked_at', 'is not', null), o('o.answered_at', '>', o.ref('s.answered_at')), o.and([o('o.id', '<>', o.ref('s.id')), o('o.sent_at', '>=', o.ref('s.answered_at'))])])),
+        ),
+      ),
+    )
+    .orderBy('s.answered_at')
+    .execute();
+  return rows.map((r) => ({ conversationId: r.conversationId, inboxId: r.inboxId, kind: r.kind }));
+}
+
 /** The API's view of a conversation's surveys. */
 export function surveyJson(s: SurveyRow) {
   return {

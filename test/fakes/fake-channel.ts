@@ -2,6 +2,9 @@ import type { ChannelAdapter, ChannelCapabilities, ChannelHost, IngestResult, Ou
 import type { GatewayError } from '../../src/core/errors';
 import type { MessageContent } from '../../src/core/message';
 
+/** Shared by every instance: the nodes a test starts one after another on one database each have a fake, and a platform never reuses an id. */
+let seq = 0;
+
 /**
  * An in-memory channel for tests: drives the core with no HTTP. What the gateway sends
  * is recorded in `sent`; `failWith` makes the next sends fail with a coded error.
@@ -14,7 +17,6 @@ export class FakeChannel implements ChannelAdapter {
   /** A campaign rule for tests (ChannelAdapter.campaignWindow); unset = always open, like the widget. */
   campaignWindow?: ChannelAdapter['campaignWindow'];
   private host: ChannelHost | null = null;
-  private seq = 0;
 
   constructor(
     readonly accountId = 'fake-account',
@@ -30,7 +32,7 @@ export class FakeChannel implements ChannelAdapter {
   async send(message: OutboundMessage): Promise<SendResult> {
     if (this.failWith) throw this.failWith;
     this.sent.push(message);
-    return { externalId: `${this.id}-out-${++this.seq}`, status: 'sent' };
+    return { externalId: `${this.id}-out-${++seq}`, status: 'sent' };
   }
 
   /** A contact message as the platform would deliver it (externalId defaults to a fresh one). */
@@ -41,7 +43,7 @@ export class FakeChannel implements ChannelAdapter {
       channel: this.id,
       accountId: this.accountId,
       externalUserId: userId,
-      externalId: externalId ?? `${this.id}-in-${++this.seq}`,
+      externalId: externalId ?? `${this.id}-in-${++seq}`,
       sentAt,
       content: typeof content === 'string' ? { type: 'text', text: content } : content,
     });

@@ -11,6 +11,7 @@ import * as m0010 from './0010-report-day-rollups';
 import * as m0011 from './0011-contacts-campaigns';
 import * as m0012 from './0012-inbound-fast-path';
 import * as m0013 from './0013-bot-decision-message';
+import * as m0014 from './0014-inbox-surveys-changed-at';
 
 /** Every migration, in order. Listed statically so the build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-contacts-campaigns': m0011,
   '0012-inbound-fast-path': m0012,
   '0013-bot-decision-message': m0013,
+  '0014-inbox-surveys-changed-at': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

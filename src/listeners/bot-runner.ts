@@ -11,7 +11,7 @@ import { conversationStatus, updateConversation } from '../store/repos/conversat
 import type { Db } from '../store/unit-of-work';
 import { scopeOf } from '../pipeline/event-scope';
 import { eventFromLog } from '../store/event-log';
-import { latestContactMessages, LOGGED_MESSAGE_ID } from '../store/repos/latest-contact-messages';
+import { isLatestMessage, latestContactMessages, LOGGED_MESSAGE_ID } from '../store/repos/latest-contact-messages';
 
 export interface BotRunnerDeps {
   db: Db;
@@ -32,7 +32,8 @@ const BOT = { type: 'bot' as const, id: null };
  * in `bot_decisions` for admins to grow the FAQ.
  */
 export function createBotRunner(deps: BotRunnerDeps) {
-  const run = async (event: DomainEventOf<'message.received'>): Promise<void> => {
+  /** `stillLatest`: decide only if nothing was said after the message by the time the decision is applied (the catch-up). */
+  const run = async (event: DomainEventOf<'message.received'>, opts: { stillLatest?: boolean } = {}): Promise<void> => {
     if (event.passive) return; // another app owns the thread on the platform
     // Cheap look first (one read, no transaction, no row lock the contact's next message
     // would wait for): most messages come in conversations people hold.
@@ -54,6 +55,7 @@ export function createBotRunner(deps: BotRunnerDeps) {
     });
     await deps.actions.withConversation(event.conversationId, async (l) => {
       if (l.conv.status !== 'bot') return; // an agent took it meanwhile: stay quiet
+      if (opts.stillLatest && !(await isLatestMessage(l.uow.db, l.conv.id, event.message.id))) return; // a newer message has its own turn
       // Once per message across nodes and restarts: a second decision logs and sends nothing.
       if (!(await logDecision(l, contentText(content), decision, event.message.id))) return;
       await apply(deps, l, decision);
@@ -65,7 +67,9 @@ export function createBotRunner(deps: BotRunnerDeps) {
    * person looks at. At start the gateway calls this: in conversations the bot still
    * holds (inbox bot on), a contact's latest message since `since` with no decision is
    * decided on now (the unique `bot_decisions.message_id` keeps it to once if another
-   * node is doing the same). Returns how many.
+   * node is doing the same), unless the contact wrote again meanwhile: the newer message
+   * has its own turn, and an answer to the older one would come after it. Returns how
+   * many were looked at.
    */
   const catchUp = async (since: Date): Promise<number> => {
     const rows = await latestContactMessages(deps.db, since)
@@ -74,7 +78,7 @@ export function createBotRunner(deps: BotRunnerDeps) {
       .where('i.bot_enabled', '=', true)
       .where(sql<boolean>`not exists (select 1 from bot_decisions d where d.message_id = ${LOGGED_MESSAGE_ID})`)
       .execute();
-    for (const row of rows) await run(eventFromLog<DomainEventOf<'message.received'>>(row));
+    for (const row of rows) await run(eventFromLog<DomainEventOf<'message.received'>>(row), { stillLatest: true });
     return rows.length;
   };
   /**

@@ -113,14 +113,28 @@ export function createSurveySender(deps: SurveySenderDeps) {
      * What a stopped node committed but never handed to this listener, since `since`:
      * resolutions whose survey was never asked, answers whose next question (or comment
      * request) never went. Each goes through the same steps as the live event, so it is
-     * asked once however many nodes start. Returns how many conversations were looked at.
+     * asked once however many nodes start. Returns how many conversations it took up
+     * (not those of inboxes with surveys off).
      */
     catchUp: async (since: Date): Promise<number> => {
-      const resolved = await resolvedWithoutSurvey(deps.db, since);
-      for (const r of resolved) await onResolved(r.conversationId, r.inboxId);
-      const answered = await answeredWithoutFollowUp(deps.db, since);
-      for (const a of answered) await onAnswered(a.conversationId, a.inboxId, a.kind);
-      return resolved.length + answered.length;
+      // Inboxes with surveys off have resolutions without a survey by design: their settings are read once.
+      const firstOf = new Map<number, SurveyKind | null>();
+      let looked = 0;
+      for (const r of await resolvedWithoutSurvey(deps.db, since)) {
+        if (!firstOf.has(r.inboxId)) {
+          const inbox = await getInbox(deps.db, r.inboxId);
+          firstOf.set(r.inboxId, inbox ? firstSurvey(surveySettings(inbox.settings)) : null);
+        }
+        const first = firstOf.get(r.inboxId);
+        if (!first) continue;
+        await ask(r.conversationId, first);
+        looked++;
+      }
+      for (const a of await answeredWithoutFollowUp(deps.db, since)) {
+        await onAnswered(a.conversationId, a.inboxId, a.kind);
+        looked++;
+      }
+      return looked;
     },
   };
 }

@@ -22,3 +22,13 @@ export function latestContactMessages(db: Db, since: Date) {
     .where(sql<boolean>`not exists (select 1 from messages m where m.conversation_id = e.conversation_id and m.id > ${LOGGED_MESSAGE_ID})`)
     .orderBy('e.id');
 }
+
+/**
+ * Whether a message is still the latest of its conversation. A catch-up checks it again
+ * under the conversation's lock before it acts: a live message may have come (and been
+ * answered) since its query, and answering the older one after it would be out of order.
+ */
+export async function isLatestMessage(db: Db, conversationId: number, messageId: number): Promise<boolean> {
+  const later = await db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('id', '>', messageId).limit(1).executeTakeFirst();
+  return later === undefined;
+}

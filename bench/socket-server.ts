@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import pg from 'pg';
 import { Server as SocketServer } from 'socket.io';
 import { loadConfig } from '../src/config/config';
 import { createGateway, type Gateway } from '../src/server/gateway';
@@ -33,7 +34,10 @@ export interface StartJob {
   agents: number;
   /** Of those, how many are supervisors (room `all`) rather than members of the inbox. */
   supervisors: number;
-  /** The gateway on this PostgreSQL database; the embedded PGlite store when absent. */
+  /**
+   * The gateway on this PostgreSQL database (the embedded PGlite store when absent); the
+   * bare relay stores each message there with one INSERT before it relays it.
+   */
   databaseUrl?: string;
 }
 
@@ -64,16 +68,29 @@ export function forkSocketServer(): BenchChild {
  * namespace where a visitor's `message:send` is relayed, in the gateway's `message`
  * event shape, to a room holding every agent socket (the same fan-out), and acknowledged.
  * Socket.IO's default options; no authentication, no storage.
+ *
+ * With `databaseUrl`, the same relay first stores each message durably with one INSERT
+ * (a prepared statement, committed by itself) and relays it once stored: the least any
+ * server that never pushes a message it could lose pays on that database — the floor under
+ * the gateway's figure on PostgreSQL, measured beside it.
  */
 async function startBare(job: StartJob): Promise<{ started: Started; close(): Promise<void> }> {
+  const pool = job.databaseUrl ? new pg.Pool({ connectionString: job.databaseUrl, max: 4 }) : null;
+  await pool?.query('CREATE TABLE IF NOT EXISTS bench_relay_messages (id bigserial PRIMARY KEY, content jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+  const store = async (content: unknown): Promise<number> => {
+    const r = await pool!.query<{ id: string }>({ name: 'bench-relay-insert', text: 'INSERT INTO bench_relay_messages (content) VALUES ($1) RETURNING id', values: [JSON.stringify(content ?? null)] });
+    return Number(r.rows[0]!.id);
+  };
   const httpServer = http.createServer();
   const io = new SocketServer(httpServer, { serveClient: false });
   const agents = io.of(AGENT_NAMESPACE);
   agents.on('connection', (socket) => void socket.join('inbox'));
   let id = 0;
   io.of(WIDGET_NAMESPACE).on('connection', (socket) => {
-    socket.on('message:send', (payload: { clientId?: string; content?: unknown }, ack: unknown) => {
-      const message: AgentMessageEvent['message'] = { id: ++id, direction: 'in', senderType: 'contact', senderId: null, content: payload?.content, private: false, status: 'pending', error: null, createdAt: new Date().toISOString() };
+    socket.on('message:send', async (payload: { clientId?: string; content?: unknown }, ack: unknown) => {
+      const stored = pool ? await store(payload?.content).catch(() => null) : ++id;
+      if (stored === null) return typeof ack === 'function' ? ack({ ok: false, error: { code: 'NOT_STORED', message: 'insert failed' } }) : undefined;
+      const message: AgentMessageEvent['message'] = { id: stored, direction: 'in', senderType: 'contact', senderId: null, content: payload?.content, private: false, status: 'pending', error: null, createdAt: new Date().toISOString() };
       agents.to('inbox').emit('message', { conversationId: 1, inboxId: 1, message } satisfies AgentMessageEvent);
       if (typeof ack === 'function') ack({ ok: true, message: { ...message, clientId: payload?.clientId ?? null, senderName: null } });
     });
@@ -81,8 +98,17 @@ async function startBare(job: StartJob): Promise<{ started: Started; close(): Pr
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as net.AddressInfo;
   return {
-    started: { url: `http://127.0.0.1:${port}`, inbox: INBOX_KEY, sessions: false, agentTokens: Array.from({ length: job.agents }, (_, i) => `bare-agent-${i}`), label: 'bare Socket.IO relay' },
-    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    started: {
+      url: `http://127.0.0.1:${port}`,
+      inbox: INBOX_KEY,
+      sessions: false,
+      agentTokens: Array.from({ length: job.agents }, (_, i) => `bare-agent-${i}`),
+      label: pool ? 'bare Socket.IO relay storing each message first (one INSERT, same PostgreSQL)' : 'bare Socket.IO relay',
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await pool?.end();
+    },
   };
 }
 

@@ -87,9 +87,14 @@ export function createSurveySender(deps: SurveySenderDeps) {
     });
   };
 
-  const onResolved = async (conversationId: number, inboxId: number): Promise<void> => {
+  /** The survey an inbox asks first after a resolution; null when its surveys are off. */
+  const firstSurveyOf = async (inboxId: number): Promise<SurveyKind | null> => {
     const inbox = await getInbox(deps.db, inboxId);
-    const first = inbox ? firstSurvey(surveySettings(inbox.settings)) : null;
+    return inbox ? firstSurvey(surveySettings(inbox.settings)) : null;
+  };
+
+  const onResolved = async (conversationId: number, inboxId: number): Promise<void> => {
+    const first = await firstSurveyOf(inboxId);
     if (first) await ask(conversationId, first);
   };
 
@@ -121,10 +126,7 @@ export function createSurveySender(deps: SurveySenderDeps) {
       const firstOf = new Map<number, SurveyKind | null>();
       let looked = 0;
       for (const r of await resolvedWithoutSurvey(deps.db, since)) {
-        if (!firstOf.has(r.inboxId)) {
-          const inbox = await getInbox(deps.db, r.inboxId);
-          firstOf.set(r.inboxId, inbox ? firstSurvey(surveySettings(inbox.settings)) : null);
-        }
+        if (!firstOf.has(r.inboxId)) firstOf.set(r.inboxId, await firstSurveyOf(r.inboxId));
         const first = firstOf.get(r.inboxId);
         if (!first) continue;
         await ask(r.conversationId, first);

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../store/unit-of-work';
 import type { ConversationRow, SurveysTable } from '../store/schema';
 import type { SurveyKind } from './survey-settings';
@@ -80,6 +80,9 @@ export async function claimCommentRequest(db: Db, surveyId: number, at: Date): P
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** `at` came under the inbox's current survey settings (`i`): they have not changed since (null: as created). */
+const underCurrentSettings = (at: 'c.resolved_at' | 's.answered_at') => sql<boolean>`(i.surveys_changed_at IS NULL OR i.surveys_changed_at <= ${sql.ref(at)})`;
+
 /**
  * Resolved conversations whose survey was never asked (a node stopped between the
  * resolution's commit and its after-commit listener): resolved since `since` under the
@@ -93,7 +96,7 @@ export async function resolvedWithoutSurvey(db: Db, since: Date): Promise<{ conv
     .select(['c.id as conversationId', 'c.inbox_id as inboxId'])
     .where('c.status', '=', 'resolved')
     .where('c.resolved_at', '>=', since)
-    .where((eb) => eb.or([eb('i.surveys_changed_at', 'is', null), eb('i.surveys_changed_at', '<=', eb.ref('c.resolved_at'))]))
+    .where(underCurrentSettings('c.resolved_at'))
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -124,7 +127,7 @@ export async function answeredWithoutFollowUp(db: Db, since: Date): Promise<{ co
     .where('s.status', '=', 'answered')
     .where('s.answered_at', '>=', since)
     .where('c.status', '=', 'resolved')
-    .where((eb) => eb.or([eb('i.surveys_changed_at', 'is', null), eb('i.surveys_changed_at', '<=', eb.ref('s.answered_at'))]))
+    .where(underCurrentSettings('s.answered_at'))
     .where((eb) =>
       eb.not(
         eb.exists(

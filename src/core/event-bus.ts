@@ -13,7 +13,7 @@ export type CommitListener = (event: DomainEvent) => void | Promise<void>;
 
 export class DomainEventBus<Tx> {
   private readonly transactional: TransactionalListener<Tx>[] = [];
-  private readonly committed: { types: ReadonlySet<DomainEventType> | null; listener: CommitListener; tail: Promise<void> }[] = [];
+  private readonly committed: { types: ReadonlySet<DomainEventType> | null; listener: CommitListener; first: boolean; tail: Promise<void> }[] = [];
 
   constructor(private readonly onListenerError: (err: unknown, event: DomainEvent) => void) {}
 
@@ -22,10 +22,17 @@ export class DomainEventBus<Tx> {
     return () => remove(this.transactional, listener);
   }
 
-  /** Subscribe after commit; pass types to receive only those. */
-  onCommit(listener: CommitListener, types?: readonly DomainEventType[]): () => void {
-    const entry = { types: types ? new Set(types) : null, listener, tail: Promise.resolve() };
-    this.committed.push(entry);
+  /**
+   * Subscribe after commit; pass types to receive only those. `first`: handed each event
+   * before every listener that is not — the agents' realtime push, so that no other
+   * listener's work (a lookup it starts, a counter it updates) comes between the commit
+   * and the people waiting for the message (issue #9's delivery latency).
+   */
+  onCommit(listener: CommitListener, types?: readonly DomainEventType[], opts: { first?: boolean } = {}): () => void {
+    const entry = { types: types ? new Set(types) : null, listener, first: opts.first === true, tail: Promise.resolve() };
+    const firstOfTheRest = this.committed.findIndex((e) => !e.first);
+    if (entry.first && firstOfTheRest >= 0) this.committed.splice(firstOfTheRest, 0, entry);
+    else this.committed.push(entry);
     return () => remove(this.committed, entry);
   }
 

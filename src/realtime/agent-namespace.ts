@@ -129,7 +129,8 @@ export function attachAgentRealtime(deps: AgentRealtimeDeps): AgentNamespace {
     nsp.emit('presence', { agentId, status });
   }
 
-  deps.bus.onCommit((event) => push(nsp, event));
+  // First of the after-commit listeners: people's screens before any other listener's lookups.
+  deps.bus.onCommit((event) => push(nsp, event), undefined, { first: true });
   deps.activity.on('activity', (a: ContactActivity) => void relayActivity(deps, nsp, a).catch(() => undefined));
   return nsp;
 }

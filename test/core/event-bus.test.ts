@@ -46,4 +46,22 @@ describe('DomainEventBus after commit', () => {
     expect(seen).toEqual(['conversation.resolved:6']);
     expect(errors).toEqual(['boom@5']);
   });
+
+  test('a listener subscribed `first` gets each event before the others, whenever it subscribed; the others keep their order', async () => {
+    const bus = new DomainEventBus<never>(() => undefined);
+    const seen: string[] = [];
+    bus.onCommit(async (e) => {
+      seen.push(`lookup:${e.conversationId}`);
+      await Promise.resolve();
+    });
+    bus.onCommit((e) => void seen.push(`counter:${e.conversationId}`));
+    bus.onCommit((e) => void seen.push(`push:${e.conversationId}`), undefined, { first: true });
+    const unsubscribe = bus.onCommit((e) => void seen.push(`screen:${e.conversationId}`), undefined, { first: true });
+    await bus.publishCommitted([created(7)]);
+    expect(seen).toEqual(['push:7', 'screen:7', 'lookup:7', 'counter:7']);
+    unsubscribe();
+    seen.length = 0;
+    await bus.publishCommitted([created(8)]);
+    expect(seen).toEqual(['push:8', 'lookup:8', 'counter:8']);
+  });
 });

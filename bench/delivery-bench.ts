@@ -84,7 +84,7 @@ export async function deliveryRound(server: BenchChild, load: BenchChild, starte
   if (profileDir) progress(`CPU profile in ${await server.call<string>('profile:stop', path.join(profileDir, `${started.label.replace(/[^a-z0-9]+/gi, '-')}-${round}.cpuprofile`))}`);
   const sorted = report.latencies.sort((a, b) => a - b);
   const p99 = percentile(sorted, 0.99);
-  progress(`round ${round}: ${report.sent} messages sent in ${report.sendSeconds.toFixed(1)} s, p99 ${p99.toFixed(1)} ms`);
+  progress(`${round === 0 ? 'warm-up round (not counted)' : `round ${round}`}: ${report.sent} messages sent in ${report.sendSeconds.toFixed(1)} s, p99 ${p99.toFixed(1)} ms`);
   return {
     p50: percentile(sorted, 0.5),
     p99,

@@ -18,7 +18,8 @@ import { forkSocketServer, type ServerKind, type Started } from './socket-server
  * (on a shared 2-core VM the bare relay's own p99 has ranged from 4 to 18 ms). So every
  * server stays up and connected while the traffic runs in ROUNDS rounds, taking turns
  * (bare, gateway, gateway on PostgreSQL, bare, …): a slow minute of the machine falls on
- * every kind alike, and each figure is its median round.
+ * every kind alike, and each figure is its median round. One warm-up round of each comes
+ * first and is not counted.
  *
  * On PostgreSQL a fourth server takes its turn: the bare relay storing each message with
  * one INSERT before relaying it. It is no target; it shows how much of the gateway's
@@ -29,8 +30,8 @@ export const WIDGETS = 2000;
 /** Of the widget sockets, those opened before the memory baseline is taken. */
 const MEMORY_BASELINE = 200;
 export const TARGET_RATIO = 2;
-/** Delivery rounds per server (odd: the median is one round's figure). */
-export const ROUNDS = 3;
+/** Delivery rounds per server (odd: the median is one round's figure), after one warm-up round each. */
+export const ROUNDS = 5;
 
 export interface KindFigures {
   label: string;
@@ -87,7 +88,14 @@ export async function benchRealtime(parts: { delivery: boolean; memory: boolean 
     }
     const rounds = new Map<OpenKind, DeliveryFigures[]>(open.map((k) => [k, []]));
     if (parts.delivery) {
-      for (let round = 1; round <= ROUNDS; round++) {
+      // Round 0 is a warm-up, taking turns like the others and not counted: the first round
+      // was the slowest of the relay in four runs of five (3.8–4.5 ms, the later ones 2.3–4.0)
+      // and of the gateway on PGlite in three of three (10–15 ms, the later ones 5.7–8.7).
+      for (let round = 0; round <= ROUNDS; round++) {
+        if (round === 0) {
+          for (const k of open) await deliveryRound(k.server, k.load, k.started, DEFAULT_DELIVERY, round, k.progress);
+          continue;
+        }
         for (const k of open) rounds.get(k)!.push(await deliveryRound(k.server, k.load, k.started, DEFAULT_DELIVERY, round, k.progress));
       }
     }
@@ -163,7 +171,7 @@ export function realtimeRows(r: RealtimeBenchResult): BenchRows {
     const lost = (d: DeliveryFigures) => `${d.missing ? `; ${d.missing} receptions missing` : ''}${d.ackErrors ? `; ${d.ackErrors} sends refused (${d.firstAckError})` : ''}`;
     out.verdicts.push(`widget → agent delivery p99, ${gateway.label} ${met ? 'met' : 'NOT met'} (${ratio.toFixed(2)}× the bare relay)`);
     out.rows.push({
-      figure: `widget → agent delivery, ${gateway.label} (${r.widgets} widget sockets, ${r.spec.agents} agents each getting every message, ${r.spec.rate} msg/s from ${r.spec.senders} visitors; ${r.rounds} rounds of ${r.spec.messages} messages taking turns with the reference, median round)`,
+      figure: `widget → agent delivery, ${gateway.label} (${r.widgets} widget sockets, ${r.spec.agents} agents each getting every message, ${r.spec.rate} msg/s from ${r.spec.senders} visitors; a warm-up round, then ${r.rounds} rounds of ${r.spec.messages} messages taking turns with the reference, median round)`,
       value: `p50 ${ms(gd.p50)}, p99 ${ms(gd.p99)} (rounds: ${rounds(gd)}), max ${ms(gd.max)}; server event loop busy ${(gd.serverLoopBusy * 100).toFixed(0)} %${lost(gd)}`,
       reference: `${b.label}, same sockets and fan-out: p50 ${ms(bd.p50)}, p99 ${ms(bd.p99)} (rounds: ${rounds(bd)}), loop busy ${(bd.serverLoopBusy * 100).toFixed(0)} %${lost(bd)} (p99 ratio ${ratio.toFixed(2)}, target ≤ ${TARGET_RATIO} ${met ? 'met' : 'not met'})`,
     });

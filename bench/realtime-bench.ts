@@ -88,14 +88,11 @@ export async function benchRealtime(parts: { delivery: boolean; memory: boolean 
     }
     const rounds = new Map<OpenKind, DeliveryFigures[]>(open.map((k) => [k, []]));
     if (parts.delivery) {
-      // Round 0 is a warm-up, taking turns like the others and not counted: the first round
+      // Round 0, a warm-up taking turns like the others, is not counted: the first round
       // was the slowest of the relay in four runs of five (3.8–4.5 ms, the later ones 2.3–4.0)
       // and of the gateway on PGlite in three of three (10–15 ms, the later ones 5.7–8.7).
-      for (let round = 0; round <= ROUNDS; round++) {
-        if (round === 0) {
-          for (const k of open) await deliveryRound(k.server, k.load, k.started, DEFAULT_DELIVERY, round, k.progress);
-          continue;
-        }
+      for (const k of open) await deliveryRound(k.server, k.load, k.started, DEFAULT_DELIVERY, 0, k.progress);
+      for (let round = 1; round <= ROUNDS; round++) {
         for (const k of open) rounds.get(k)!.push(await deliveryRound(k.server, k.load, k.started, DEFAULT_DELIVERY, round, k.progress));
       }
     }

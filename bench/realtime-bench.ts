@@ -145,6 +145,11 @@ async function openKind(kind: ServerKind, parts: { delivery: boolean; memory: bo
   }
 }
 
+/** Each counted round's p99, in the order run. */
+function roundsOf(d: DeliveryFigures): string {
+  return d.roundP99s.map((v) => v.toFixed(1)).join(', ');
+}
+
 export interface BenchRows {
   rows: { figure: string; value: string; reference: string }[];
   json: Record<string, number>;
@@ -164,13 +169,12 @@ export function realtimeRows(r: RealtimeBenchResult): BenchRows {
     if (!gd || !bd) return;
     const ratio = gd.p99 / bd.p99;
     const met = ratio <= TARGET_RATIO;
-    const rounds = (d: DeliveryFigures) => d.roundP99s.map((v) => v.toFixed(1)).join(', ');
     const lost = (d: DeliveryFigures) => `${d.missing ? `; ${d.missing} receptions missing` : ''}${d.ackErrors ? `; ${d.ackErrors} sends refused (${d.firstAckError})` : ''}`;
     out.verdicts.push(`widget → agent delivery p99, ${gateway.label} ${met ? 'met' : 'NOT met'} (${ratio.toFixed(2)}× the bare relay)`);
     out.rows.push({
       figure: `widget → agent delivery, ${gateway.label} (${r.widgets} widget sockets, ${r.spec.agents} agents each getting every message, ${r.spec.rate} msg/s from ${r.spec.senders} visitors; a warm-up round, then ${r.rounds} rounds of ${r.spec.messages} messages taking turns with the reference, median round)`,
-      value: `p50 ${ms(gd.p50)}, p99 ${ms(gd.p99)} (rounds: ${rounds(gd)}), max ${ms(gd.max)}; server event loop busy ${(gd.serverLoopBusy * 100).toFixed(0)} %${lost(gd)}`,
-      reference: `${b.label}, same sockets and fan-out: p50 ${ms(bd.p50)}, p99 ${ms(bd.p99)} (rounds: ${rounds(bd)}), loop busy ${(bd.serverLoopBusy * 100).toFixed(0)} %${lost(bd)} (p99 ratio ${ratio.toFixed(2)}, target ≤ ${TARGET_RATIO} ${met ? 'met' : 'not met'})`,
+      value: `p50 ${ms(gd.p50)}, p99 ${ms(gd.p99)} (rounds: ${roundsOf(gd)}), max ${ms(gd.max)}; server event loop busy ${(gd.serverLoopBusy * 100).toFixed(0)} %${lost(gd)}`,
+      reference: `${b.label}, same sockets and fan-out: p50 ${ms(bd.p50)}, p99 ${ms(bd.p99)} (rounds: ${roundsOf(bd)}), loop busy ${(bd.serverLoopBusy * 100).toFixed(0)} %${lost(bd)} (p99 ratio ${ratio.toFixed(2)}, target ≤ ${TARGET_RATIO} ${met ? 'met' : 'not met'})`,
     });
     Object.assign(out.json, {
       [`${key}p50_ms`]: gd.p50,
@@ -187,7 +191,7 @@ export function realtimeRows(r: RealtimeBenchResult): BenchRows {
     const ratio = sd.p99 / b.delivery.p99;
     out.rows.push({
       figure: `widget → agent delivery, ${r.storingRelay!.label} — what the durable write alone costs (no target), same rounds`,
-      value: `p50 ${ms(sd.p50)}, p99 ${ms(sd.p99)} (rounds: ${sd.roundP99s.map((v) => v.toFixed(1)).join(', ')}), max ${ms(sd.max)}`,
+      value: `p50 ${ms(sd.p50)}, p99 ${ms(sd.p99)} (rounds: ${roundsOf(sd)}), max ${ms(sd.max)}`,
       reference: `bare relay p99 ${ms(b.delivery.p99)} (ratio ${ratio.toFixed(2)}); the gateway on PostgreSQL p99 ${ms(pd.p99)} (${(pd.p99 / sd.p99).toFixed(2)}× this one)`,
     });
     Object.assign(out.json, { 'delivery.storing_relay.p50_ms': sd.p50, 'delivery.storing_relay.p99_ms': sd.p99, 'delivery.storing_relay.p99_ratio': ratio });

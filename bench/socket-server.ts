@@ -77,10 +77,12 @@ export function forkSocketServer(): BenchChild {
 async function startBare(job: StartJob): Promise<{ started: Started; close(): Promise<void> }> {
   const pool = job.databaseUrl ? new pg.Pool({ connectionString: job.databaseUrl, max: 4 }) : null;
   await pool?.query('CREATE TABLE IF NOT EXISTS bench_relay_messages (id bigserial PRIMARY KEY, content jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
-  const store = async (content: unknown): Promise<number> => {
-    const r = await pool!.query<{ id: string }>({ name: 'bench-relay-insert', text: 'INSERT INTO bench_relay_messages (content) VALUES ($1) RETURNING id', values: [JSON.stringify(content ?? null)] });
-    return Number(r.rows[0]!.id);
-  };
+  const store = pool
+    ? async (content: unknown): Promise<number> => {
+        const r = await pool.query<{ id: string }>({ name: 'bench-relay-insert', text: 'INSERT INTO bench_relay_messages (content) VALUES ($1) RETURNING id', values: [JSON.stringify(content ?? null)] });
+        return Number(r.rows[0]!.id);
+      }
+    : null;
   const httpServer = http.createServer();
   const io = new SocketServer(httpServer, { serveClient: false });
   const agents = io.of(AGENT_NAMESPACE);
@@ -88,7 +90,7 @@ async function startBare(job: StartJob): Promise<{ started: Started; close(): Pr
   let id = 0;
   io.of(WIDGET_NAMESPACE).on('connection', (socket) => {
     socket.on('message:send', async (payload: { clientId?: string; content?: unknown }, ack: unknown) => {
-      const stored = pool ? await store(payload?.content).catch(() => null) : ++id;
+      const stored = store ? await store(payload?.content).catch(() => null) : ++id;
       if (stored === null) return typeof ack === 'function' ? ack({ ok: false, error: { code: 'NOT_STORED', message: 'insert failed' } }) : undefined;
       const message: AgentMessageEvent['message'] = { id: stored, direction: 'in', senderType: 'contact', senderId: null, content: payload?.content, private: false, status: 'pending', error: null, createdAt: new Date().toISOString() };
       agents.to('inbox').emit('message', { conversationId: 1, inboxId: 1, message } satisfies AgentMessageEvent);

@@ -165,6 +165,11 @@ export interface TrafficReport {
   firstAckError: string | null;
   /** One sample per (message, agent) reception, in ms. */
   latencies: number[];
+  /**
+   * One sample per message: its first reception by any agent, in ms — the server's path up
+   * to its first socket write. What `latencies` adds on top is the fan-out to the 50 sockets.
+   */
+  firstLatencies: number[];
   /** Receptions expected (sent × agents) and received. */
   expected: number;
   received: number;
@@ -181,6 +186,8 @@ function startLoadGenerator(): void {
   /** seq → the visitor's emit time, for messages of the current traffic run. */
   let sentAt = new Map<number, number>();
   let latencies: number[] = [];
+  /** seq → its first reception's latency (the later ones only go to `latencies`). */
+  let firstLatency = new Map<number, number>();
   let seq = 0;
   const run = `${process.pid}-${Date.now().toString(36)}`;
 
@@ -189,8 +196,11 @@ function startLoadGenerator(): void {
     const content = e?.message?.content as { text?: unknown } | undefined;
     const m = typeof content?.text === 'string' ? BENCH_TEXT.exec(content.text) : null;
     if (!m) return;
-    const t = sentAt.get(Number(m[1]));
-    if (t !== undefined) latencies.push(now - t);
+    const n = Number(m[1]);
+    const t = sentAt.get(n);
+    if (t === undefined) return;
+    latencies.push(now - t);
+    if (!firstLatency.has(n)) firstLatency.set(n, now - t);
   };
 
   const connect = <S extends Socket>(url: string, auth: Record<string, string>): Promise<S> =>
@@ -255,6 +265,7 @@ function startLoadGenerator(): void {
       if (visitors.length < job.senders || agents.length === 0) throw new Error(`need ${job.senders} visitors and some agents (have ${visitors.length}, ${agents.length})`);
       sentAt = new Map();
       latencies = [];
+      firstLatency = new Map();
       let acked = 0;
       let ackErrors = 0;
       let firstAckError: string | null = null;
@@ -287,9 +298,11 @@ function startLoadGenerator(): void {
       const expected = i * agents.length;
       const drainDeadline = performance.now() + job.drainLimitMs;
       while ((latencies.length < expected || acked + ackErrors < i) && performance.now() < drainDeadline) await sleep(20);
-      const report: TrafficReport = { sent: i, acked, ackErrors, firstAckError, latencies, expected, received: latencies.length, maxScheduleLagMs, sendSeconds };
+      const firstLatencies = [...firstLatency.values()];
+      const report: TrafficReport = { sent: i, acked, ackErrors, firstAckError, latencies, firstLatencies, expected, received: latencies.length, maxScheduleLagMs, sendSeconds };
       sentAt = new Map(); // late receptions no longer count
       latencies = [];
+      firstLatency = new Map();
       return report;
     },
 

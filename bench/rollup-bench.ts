@@ -1,4 +1,4 @@
-import { RollupWriter } from '../src/reports/rollup-writer';
+import { RollupWriter, rollupBatchFor } from '../src/reports/rollup-writer';
 import type { StoreKind } from '../src/store/database';
 import { onBothStores, p50p99, type BenchPipeline } from './pipeline-fixture';
 
@@ -33,7 +33,7 @@ export function benchRollups(): Promise<{ figures: RollupFigures[][]; notice: st
 
 async function measure({ store, logger, send: ingest }: BenchPipeline): Promise<RollupFigures[]> {
   // Timers never fire: each rewrite is one flush(), timed.
-  const writer = new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30 });
+  const writer = new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30, batchSize: rollupBatchFor(store.kind) });
   const conversationOf = new Map<number, number>();
   let sent = 0;
   const send = async (contact: number) => {
@@ -52,7 +52,7 @@ async function measure({ store, logger, send: ingest }: BenchPipeline): Promise<
       const which = round % 2 === 0 ? 'warm' : 'cold';
       const contacts = Array.from({ length: BATCH }, () => next++ % CONTACTS);
       for (const c of contacts) await send(c);
-      const w = which === 'warm' ? writer : new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30 });
+      const w = which === 'warm' ? writer : new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30, batchSize: rollupBatchFor(store.kind) });
       for (const c of contacts) w.schedule(conversationOf.get(c)!);
       const start = process.hrtime.bigint();
       await w.flush();

@@ -45,7 +45,7 @@ import { contactRoutes } from '../api/contact-routes';
 import { contactPaths } from '../api/contact-paths';
 import { reportPaths, reportRoutes } from '../api/report-routes';
 import { ReportService } from '../reports/report-service';
-import { RollupWriter } from '../reports/rollup-writer';
+import { RollupWriter, rollupBatchFor } from '../reports/rollup-writer';
 import { attachRedisAdapter } from '../realtime/redis-adapter';
 import { closeRedis, connectRedis } from '../cluster/redis-client';
 import { MemoryRateBudget } from '../cluster/memory-rate-budget';
@@ -235,7 +235,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   routes.use('/api/v1', api.router);
   api.router.use(conversationRoutes({ db, actions, outbound, api, uploads, publicUrl: () => publicUrl, channels }));
   // Business-hours figures use each inbox's current hours; when they change, that inbox's rows are rewritten.
-  const rollups = new RollupWriter({ db, logger, business: inboxBusinessDuration });
+  const rollups = new RollupWriter({ db, logger, business: inboxBusinessDuration, batchSize: rollupBatchFor(store.kind) });
   api.router.use(directoryRoutes(db, api, presence, { businessHoursChanged: (inboxId) => rollups.rebuildInBackground(inboxId), secrets, now: () => clock.now() }));
   api.router.use(contactRoutes(db, api, clock));
   api.describe(contactPaths);

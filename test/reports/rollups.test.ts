@@ -5,6 +5,7 @@ import { upsertAgent } from '../../src/store/repos/agents';
 import { sql } from 'kysely';
 import { bucketsOf, DRILL_FIGURES, ReportService, SERIES_METRICS, type DrillRow, type SeriesMetric } from '../../src/reports/report-service';
 import { recomputeDayRollups } from '../../src/reports/day-rollups';
+import { RollupWriter, rollupBatchFor } from '../../src/reports/rollup-writer';
 import { inboxBusinessDuration } from '../../src/reports/business-duration';
 import { testDatabases } from '../support/databases';
 import { startHarness, type Harness } from '../support/gateway-harness';
@@ -154,5 +155,28 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
     await h.gw.db.deleteFrom('report_conversations').execute();
     expect(await h.gw.rollups.rebuild()).toBeGreaterThan(20);
     expect(await h.gw.db.selectFrom('report_times').selectAll().orderBy('conversation_id').orderBy('kind').orderBy('at').execute()).toEqual(before);
+  });
+
+  test('rewriting one conversation per transaction or fifty gives the same rows (the embedded store rewrites a few at a time)', async () => {
+    const rows = async () => ({
+      conversations: await h.gw.db.selectFrom('report_conversations').selectAll().orderBy('conversation_id').execute(),
+      times: await h.gw.db.selectFrom('report_times').selectAll().orderBy('conversation_id').orderBy('kind').orderBy('at').execute(),
+      activity: await h.gw.db.selectFrom('report_activity').select(['conversation_id', 'at', 'prev_at']).orderBy('conversation_id').orderBy('at').execute(),
+    });
+    const clear = async () => {
+      await h.gw.db.deleteFrom('report_times').execute();
+      await h.gw.db.deleteFrom('report_conversations').execute();
+    };
+    const rebuildWith = async (batchSize: number) => {
+      await clear();
+      const writer = new RollupWriter({ db: h.gw.db, logger: h.gw.logger, business: inboxBusinessDuration, batchSize, delayMs: 2 ** 30 });
+      expect(await writer.rebuild()).toBeGreaterThan(20);
+      return rows();
+    };
+    const byFifty = await rebuildWith(50);
+    expect(byFifty.conversations.length).toBeGreaterThan(20);
+    expect(byFifty.times.length).toBeGreaterThan(50);
+    expect(await rebuildWith(1)).toEqual(byFifty);
+    expect(await rebuildWith(rollupBatchFor('pglite'))).toEqual(byFifty);
   });
 });

@@ -32,8 +32,9 @@ export function benchRollups(): Promise<{ figures: RollupFigures[][]; notice: st
 }
 
 async function measure({ store, logger, send: ingest }: BenchPipeline): Promise<RollupFigures[]> {
-  // Timers never fire: each rewrite is one flush(), timed.
-  const writer = new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30, batchSize: rollupBatchFor(store.kind) });
+  // Timers never fire: each rewrite is one flush(), timed. Batched as the gateway batches on this store.
+  const newWriter = () => new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30, batchSize: rollupBatchFor(store.kind) });
+  const writer = newWriter();
   const conversationOf = new Map<number, number>();
   let sent = 0;
   const send = async (contact: number) => {
@@ -52,7 +53,7 @@ async function measure({ store, logger, send: ingest }: BenchPipeline): Promise<
       const which = round % 2 === 0 ? 'warm' : 'cold';
       const contacts = Array.from({ length: BATCH }, () => next++ % CONTACTS);
       for (const c of contacts) await send(c);
-      const w = which === 'warm' ? writer : new RollupWriter({ db: store.db, logger, delayMs: 2 ** 30, batchSize: rollupBatchFor(store.kind) });
+      const w = which === 'warm' ? writer : newWriter();
       for (const c of contacts) w.schedule(conversationOf.get(c)!);
       const start = process.hrtime.bigint();
       await w.flush();

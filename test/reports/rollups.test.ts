@@ -163,12 +163,9 @@ describe.each(testDatabases().map((d) => [d.kind, d] as const))('report rollups 
       times: await h.gw.db.selectFrom('report_times').selectAll().orderBy('conversation_id').orderBy('kind').orderBy('at').execute(),
       activity: await h.gw.db.selectFrom('report_activity').select(['conversation_id', 'at', 'prev_at']).orderBy('conversation_id').orderBy('at').execute(),
     });
-    const clear = async () => {
+    const rebuildWith = async (batchSize: number) => {
       await h.gw.db.deleteFrom('report_times').execute();
       await h.gw.db.deleteFrom('report_conversations').execute();
-    };
-    const rebuildWith = async (batchSize: number) => {
-      await clear();
       const writer = new RollupWriter({ db: h.gw.db, logger: h.gw.logger, business: inboxBusinessDuration, batchSize, delayMs: 2 ** 30 });
       expect(await writer.rebuild()).toBeGreaterThan(20);
       return rows();

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { INT8_OID, NUMERIC_OID, toWire, type WorkerReply, type WorkerRequest } from './pglite-wire';
+import { durablePGlite, isDataDirectory, syncTree } from './pglite-durable';
 
 /**
  * The embedded database's own thread (started by pglite-thread.ts): PGlite executes each
@@ -12,11 +13,16 @@ import { INT8_OID, NUMERIC_OID, toWire, type WorkerReply, type WorkerRequest } f
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-worker runs as a worker thread');
+  const { dir } = workerData as { dir: string };
+  const durable = durablePGlite(dir);
   let pg: PGlite;
   try {
-    pg = await PGlite.create((workerData as { dir: string }).dir, {
+    const created = !isDataDirectory(dir);
+    pg = await PGlite.create({
+      ...durable.options,
       parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
     });
+    if (created) syncTree(dir);
   } catch (err) {
     port.postMessage({ id: 0, error: toWire(err) } satisfies WorkerReply);
     return;
@@ -38,6 +44,12 @@ async function main(): Promise<void> {
       } catch (err) {
         port.postMessage({ id: req.id, error: toWire(err) } satisfies WorkerReply);
       }
+      const failed = durable.failedFlush();
+      // PostgreSQL stopped (a PANIC) and would leave every later query waiting: end the
+      // thread, which fails them all with this error (pglite-thread.ts).
+      if (failed) setImmediate(() => {
+        throw new Error(`the embedded database could not flush its files to disk (${failed.message}) and stopped; restart the gateway once the disk is fixed`);
+      });
     });
   });
 }

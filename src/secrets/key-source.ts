@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConfigError, type GatewayConfig } from '../config/config';
+import { makeDirectoryDurably, writeFileDurablySync } from '../core/durable-file';
 import { GatewayError } from '../core/errors';
 import { SecretBox } from './secret-box';
 import { parseSecretKey, SECRET_KEY_BYTES, SECRET_KEY_HELP } from './secret-key';
@@ -30,9 +31,11 @@ export function openSecretBox(config: Pick<GatewayConfig, 'secretKey' | 'databas
 
 function embeddedKey(dataDir: string, logger: Logger): Buffer {
   const file = path.join(dataDir, KEY_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
+  makeDirectoryDurably(dataDir);
   try {
-    fs.writeFileSync(file, `${randomBytes(SECRET_KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    // Flushed before anything is sealed with it: after a power cut, a key on disk must
+    // still be the one the database's secrets were sealed with.
+    writeFileDurablySync(file, `${randomBytes(SECRET_KEY_BYTES).toString('base64')}\n`, { mode: 0o600, exclusive: true });
     const key = readKeyFile(file);
     logger.info({ file, keyId: new SecretBox(key).keyId }, 'OMNIGATE_SECRET_KEY is not set: generated a secret key for the embedded database; keep it with DATA_DIR (without it the stored channel tokens cannot be read)');
     return key;

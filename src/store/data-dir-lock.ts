@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDirectoryDurably } from '../core/durable-file';
 import { GatewayError } from '../core/errors';
 
 /**
@@ -14,7 +15,7 @@ export interface DataDirLock {
 }
 
 export function lockDataDir(dataDir: string): DataDirLock {
-  fs.mkdirSync(dataDir, { recursive: true });
+  makeDirectoryDurably(dataDir);
   const file = path.join(dataDir, 'omnigate.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

@@ -2,14 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
-
-/**
- * Flushes a file to the disk; by default `fdatasync(2)` (PostgreSQL's own choice for its
- * write-ahead log on Linux: the data and the size needed to read it back).
- */
-export type SyncFile = (fd: number) => void;
-
-const fdatasync: SyncFile = (fd) => fs.fdatasyncSync(fd);
+import { fdatasync, syncPath, type SyncFile } from '../core/durable-file';
 
 /** PGlite's options for a durable data directory, and what became of its flushes. */
 export interface DurablePGlite {
@@ -86,24 +79,20 @@ export function isDataDirectory(dir: string): boolean {
 }
 
 /**
- * Flushes every file and directory under `dir`: once, after PGlite created a data
- * directory, whose initdb wrote its files without flushing them (what `initdb` on a
- * server does at its end, unless told `--no-sync`).
+ * Flushes every file and directory under `dir`, and `dir`'s own entry in its parent:
+ * once, after PGlite created a data directory, whose initdb wrote its files without
+ * flushing them (what `initdb` on a server does at its end, unless told `--no-sync`).
  */
 export function syncTree(dir: string, sync: SyncFile = fdatasync): void {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) syncTree(p, sync);
-    else if (entry.isFile()) withDescriptor(p, sync);
-  }
-  withDescriptor(dir, sync);
+  syncEntries(dir, sync);
+  syncPath(path.dirname(path.resolve(dir)), sync);
 }
 
-function withDescriptor(p: string, sync: SyncFile): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    sync(fd);
-  } finally {
-    fs.closeSync(fd);
+function syncEntries(dir: string, sync: SyncFile): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) syncEntries(p, sync);
+    else if (entry.isFile()) syncPath(p, sync);
   }
+  syncPath(dir, sync);
 }

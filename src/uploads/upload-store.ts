@@ -2,6 +2,7 @@ import { storableText, type MessageContent } from '../core/message';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirectoryDurably, writeFileDurably } from '../core/durable-file';
 import { GatewayError } from '../core/errors';
 import { sniffContentType, type SniffedType } from './content-sniffer';
 
@@ -39,9 +40,10 @@ export class UploadStore {
     const id = randomUUID();
     const safeName = sanitizeName(name, type);
     const meta: StoredUpload = { id, mime: type.mime, name: safeName, size: data.length, inline: type.inline, owner, createdAt: new Date().toISOString() };
-    await fs.mkdir(this.dir, { recursive: true });
-    await fs.writeFile(path.join(this.dir, id), data);
-    await fs.writeFile(path.join(this.dir, `${id}.json`), JSON.stringify(meta));
+    makeDirectoryDurably(this.dir);
+    // On disk for good before the caller stores a message that points at it.
+    await writeFileDurably(path.join(this.dir, id), data);
+    await writeFileDurably(path.join(this.dir, `${id}.json`), JSON.stringify(meta));
     return meta;
   }
 

@@ -78,12 +78,12 @@ describe('PGlite commits reach the disk', () => {
     }
   });
 
-  test('syncTree flushes every file and directory of a tree once', () => {
+  test('syncTree flushes every file and directory of a tree once, and the tree\'s entry in its parent', () => {
     fs.mkdirSync(path.join(dir, 'base', '5'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'PG_VERSION'), '17\n');
     fs.writeFileSync(path.join(dir, 'base', '5', '1259'), 'x');
     const flushed: string[] = [];
     syncTree(dir, recordingSync(flushed));
-    expect([...flushed].sort()).toEqual([dir, path.join(dir, 'PG_VERSION'), path.join(dir, 'base'), path.join(dir, 'base', '5'), path.join(dir, 'base', '5', '1259')].sort());
+    expect([...flushed].sort()).toEqual([path.dirname(dir), dir, path.join(dir, 'PG_VERSION'), path.join(dir, 'base'), path.join(dir, 'base', '5'), path.join(dir, 'base', '5', '1259')].sort());
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeDirectoryDurably, writeFileDurably, writeFileDurablySync } from '../../src/core/durable-file';
+import { recordingSync } from '../support/flushes';
 
 /** Files the gateway writes next to its database (src/core/durable-file.ts, decision 0017). */
 describe('durable files', () => {
@@ -11,18 +12,10 @@ describe('durable files', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** The path of each descriptor flushed, as the kernel names it. */
-  function recording(flushed: string[]) {
-    return (fd: number) => {
-      flushed.push(fs.readlinkSync(`/proc/self/fd/${fd}`));
-      fs.fdatasyncSync(fd);
-    };
-  }
-
   test('a file is flushed under a temporary name, then its directory once the name is in place', () => {
     const flushed: string[] = [];
     const file = path.join(dir, 'secret.key');
-    writeFileDurablySync(file, 'khóa bí mật\n', { mode: 0o600 }, recording(flushed));
+    writeFileDurablySync(file, 'khóa bí mật\n', { mode: 0o600 }, recordingSync(flushed));
     expect(fs.readFileSync(file, 'utf8')).toBe('khóa bí mật\n');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(flushed).toHaveLength(2);
@@ -53,11 +46,11 @@ describe('durable files', () => {
   test('a new directory tree has every new entry flushed in its parent; an existing one flushes nothing', () => {
     const flushed: string[] = [];
     const deep = path.join(dir, 'data', 'uploads');
-    makeDirectoryDurably(deep, recording(flushed));
+    makeDirectoryDurably(deep, recordingSync(flushed));
     expect(fs.statSync(deep).isDirectory()).toBe(true);
     expect(flushed.sort()).toEqual([dir, path.join(dir, 'data')]);
     flushed.length = 0;
-    makeDirectoryDurably(deep, recording(flushed));
+    makeDirectoryDurably(deep, recordingSync(flushed));
     expect(flushed).toEqual([]);
   });
 });

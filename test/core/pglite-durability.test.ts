@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import { openStore } from '../../src/store/database';
 import { durablePGlite, syncTree } from '../../src/store/pglite-durable';
+import { recordingSync } from '../support/flushes';
 
 /**
  * The embedded database flushes what it commits (src/store/pglite-durable.ts, decision
@@ -18,13 +19,6 @@ describe('PGlite commits reach the disk', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** The path of each file flushed, as the kernel names the descriptor. */
-  function recordingSync(flushed: string[]) {
-    return (fd: number) => {
-      flushed.push(fs.readlinkSync(`/proc/self/fd/${fd}`));
-      fs.fdatasyncSync(fd);
-    };
-  }
 
   test('each commit flushes the write-ahead log before it returns; a read flushes nothing; a checkpoint flushes the data files', async () => {
     const flushed: string[] = [];

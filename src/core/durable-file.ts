@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -87,5 +88,5 @@ export function writeFileDurablySync(file: string, data: string | Buffer, option
 }
 
 function temporaryName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
 }
